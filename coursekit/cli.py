@@ -1,0 +1,47 @@
+"""``coursekit`` command line: a thin layer over the library.
+
+Each stage module contributes its own sub-commands through an ``add_parser(subparsers)``
+function listed in :data:`COMMAND_MODULES`; this file only wires them together.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# module path -> the sub-commands it adds (kept here so `--help` needs no heavy imports)
+COMMAND_MODULES = [
+    "coursekit.commands.train_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coursekit",
+        description="Fine-tune, evaluate, quiz, export and deploy a sentiment classifier.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a clear one-line error for the user
+        known = getattr(exc, "user_facing", False)
+        if not known:
+            raise
+        print(f"coursekit {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

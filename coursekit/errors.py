@@ -1,0 +1,19 @@
+"""Exceptions with messages meant for students and instructors."""
+
+
+class CoursekitError(Exception):
+    """Base class: the CLI prints these as a one-line error instead of a traceback."""
+
+    user_facing = True
+
+
+class DataError(CoursekitError, ValueError):
+    """Bad input data: names the file and, where it applies, the row."""
+
+
+class HubUnreachableError(CoursekitError, RuntimeError):
+    """The Hugging Face Hub could not be reached on the ``full`` tier."""
+
+
+class AzureSetupError(CoursekitError, RuntimeError):
+    """Azure credentials, workspace or quota are missing."""

