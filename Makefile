@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11 and pip:
+#   make demo   - create/reuse .venv, install, run the offline demo (fine-tune on the sample reviews)
+#   make test   - create/reuse .venv, install, run the unit tests and execute every notebook (nbval)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+TORCH_VERSION := 2.13.0
+STAMP  := $(VENV)/.coursekit-installed
+
+.PHONY: demo test unit notebooks install browser-deps clean-venv help
+
+help:
+	@echo "make demo   - set up and run the offline demo"
+	@echo "make test   - set up and run every test (unit tests, notebooks, browser)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip setuptools wheel
+
+# torch first, pinned: an open range would pull a multi-GB CUDA build.
+$(STAMP): $(PY) pyproject.toml
+	$(PIP) install --quiet "torch==$(TORCH_VERSION)"
+	$(PIP) install --quiet -e ".[all]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/coursekit demo
+
+browser-deps: install
+	bash scripts/install_browser.sh
+	bash scripts/install_widget_assets.sh
+
+test: install browser-deps
+	$(VENV)/bin/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
+
+unit: install
+	$(VENV)/bin/python -m pytest tests -m "not browser"
+
+notebooks: install
+	$(VENV)/bin/python -m pytest notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg
+
+clean-venv:
+	rm -rf $(VENV)

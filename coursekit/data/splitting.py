@@ -1,0 +1,39 @@
+"""A seeded, stratified train/validation/test split (80/10/10 by default)."""
+from __future__ import annotations
+
+from ..errors import DataError
+
+
+def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed: int = 42, label_column: str = "label"):
+    """Split ``dataset`` into a ``DatasetDict`` with train, validation and test parts.
+
+    Stratified on ``label_column`` so each part keeps the class balance; the same seed
+    gives the same split on every machine. Model selection uses ``validation``; the
+    ``test`` part is scored once, at the end.
+    """
+    import datasets
+    from sklearn.model_selection import train_test_split
+
+    if len(fractions) != 3 or abs(sum(fractions) - 1.0) > 1e-6 or min(fractions) <= 0:
+        raise DataError(f"split fractions must be three positive numbers summing to 1, got {fractions}")
+    labels = list(dataset[label_column])
+    counts = {lab: labels.count(lab) for lab in set(labels)}
+    if min(counts.values()) < 3:
+        raise DataError(f"each class needs at least 3 examples to split three ways; class counts: {counts}")
+    indices = list(range(len(labels)))
+    train_frac, val_frac, test_frac = fractions
+    try:
+        train_idx, rest_idx = train_test_split(
+            indices, test_size=val_frac + test_frac, stratify=labels, random_state=seed
+        )
+        rest_labels = [labels[i] for i in rest_idx]
+        val_idx, test_idx = train_test_split(
+            rest_idx, test_size=test_frac / (val_frac + test_frac), stratify=rest_labels, random_state=seed
+        )
+    except ValueError as exc:
+        raise DataError(f"cannot make a stratified split of {len(labels)} rows: {exc}") from exc
+    return datasets.DatasetDict(
+        train=dataset.select(sorted(train_idx)),
+        validation=dataset.select(sorted(val_idx)),
+        test=dataset.select(sorted(test_idx)),
+    )

@@ -1,0 +1,69 @@
+"""Build ``TrainingArguments`` on today's transformers API from a :class:`TrainConfig`.
+
+The assignment was written for transformers 4.x. What changed, and what we do:
+- ``evaluation_strategy`` was renamed ``eval_strategy`` (the old name raises TypeError);
+- ``Trainer(tokenizer=...)`` became ``Trainer(processing_class=...)``;
+- ``no_cuda`` became ``use_cpu``; ``group_by_length`` became ``train_sampling_strategy``.
+"""
+from __future__ import annotations
+
+import os
+
+from .config import TrainConfig
+
+
+def precision_flags(mode: str = "auto") -> dict:
+    """``bf16``/``fp16`` flags: bf16 where the GPU supports it, else fp16; none on CPU."""
+    import torch
+
+    if mode == "no" or not torch.cuda.is_available():
+        return {"bf16": False, "fp16": False}
+    if mode == "bf16" or (mode == "auto" and torch.cuda.is_bf16_supported()):
+        return {"bf16": True, "fp16": False}
+    return {"bf16": False, "fp16": True}
+
+
+def build_training_arguments(config: TrainConfig, show_progress: bool = False):
+    import torch
+    from transformers import TrainingArguments
+
+    on_gpu = torch.cuda.is_available()
+    strategy = "steps" if config.save_steps else "epoch"
+    steps = {"eval_steps": config.save_steps, "save_steps": config.save_steps,
+             "logging_steps": config.save_steps} if config.save_steps else {}
+    workers = config.dataloader_workers if config.dataloader_workers is not None else (2 if on_gpu else 0)
+    # Under torchrun (WORLD_SIZE > 1) on CPU, gloo is the backend; NCCL on GPUs is the default.
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    distributed_backend = "gloo" if distributed and not on_gpu else None
+    return TrainingArguments(
+        output_dir=str(config.checkpoint_dir),
+        # The assignment's hyperparameters:
+        eval_strategy=strategy,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.eval_batch_size,
+        num_train_epochs=config.epochs,
+        weight_decay=config.weight_decay,
+        # Model selection on the validation split, a checkpoint at every evaluation:
+        save_strategy=strategy,
+        logging_strategy=strategy,
+        **steps,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        save_total_limit=2,
+        max_steps=config.max_steps if config.max_steps else -1,
+        seed=config.seed,
+        data_seed=config.seed,
+        # The fast path:
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+        optim="adamw_torch_fused" if config.fused_adamw else "adamw_torch",
+        torch_compile=config.torch_compile,
+        dataloader_num_workers=workers,
+        dataloader_pin_memory=on_gpu,
+        ddp_backend=distributed_backend,
+        ddp_find_unused_parameters=False,
+        **precision_flags(config.mixed_precision),
+        disable_tqdm=not show_progress,
+        report_to="none",
+    )

@@ -1,0 +1,139 @@
+"""Loading, cleaning and splitting, with the bad inputs students actually produce."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from coursekit.data import CleaningConfig, clean_dataset, clean_text, load_reviews, split_dataset
+from coursekit.errors import DataError
+from coursekit.profiles import sample_reviews_path
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_reviews_meet_the_data_card():
+    ds = load_reviews(sample_reviews_path())
+    assert len(ds) >= 400
+    assert Counter(ds["label"]) == {0: len(ds) // 2, 1: len(ds) // 2}
+    assert len(set(ds["domain"])) >= 4
+    styles = set(ds["style"])
+    assert {"negation", "mixed", "sarcastic"} <= styles
+    lengths = [len(t.split()) for t in ds["text"]]
+    assert min(lengths) >= 3 and max(lengths) >= 30
+
+
+def test_csv_with_string_labels_and_custom_columns(tmp_path):
+    path = write(tmp_path, "r.csv", 'review,stars,shop\n"Great, really great",pos,a\nAwful thing,NEG,b\n')
+    ds = load_reviews(path, text_column="review", label_column="stars")
+    assert ds["text"] == ["Great, really great", "Awful thing"]
+    assert ds["label"] == [1, 0]
+    assert ds["shop"] == ["a", "b"]
+    assert ds.features["label"].names == ["NEGATIVE", "POSITIVE"]
+
+
+def test_custom_label_map(tmp_path):
+    path = write(tmp_path, "r.csv", "text,label\nlovely,5 stars\nbad,1 star\n")
+    ds = load_reviews(path, label_map={"5 stars": 1, "1 star": 0})
+    assert ds["label"] == [1, 0]
+
+
+def test_tsv_without_header_splits_on_last_tab_and_newlines_only(tmp_path):
+    # U+0085 inside a text must not start a new row; a stray quote must not swallow rows.
+    path = write(tmp_path, "r.tsv", 'a "quoted\tthing\u0085 here  \t1\nbad one\t0\nfine\t1\n')
+    ds = load_reviews(path, has_header=False)
+    assert len(ds) == 3
+    assert ds["label"] == [1, 0, 1]
+    assert ds["text"][0].startswith('a "quoted\tthing')
+
+
+def test_jsonl(tmp_path):
+    lines = [json.dumps({"text": "good", "label": 1}), json.dumps({"text": "bad", "label": 0})]
+    ds = load_reviews(write(tmp_path, "r.jsonl", "\n".join(lines) + "\n"))
+    assert ds["label"] == [1, 0]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("r.csv", "review,label\ngood,1\nbad,0\n", "missing column 'text'"),
+        ("r.csv", "text,label\ngood,1\n   ,0\n", "line 3: empty text"),
+        ("r.csv", "text,label\ngood,1\nbad,2\n", "line 3: label '2' is not one of the two classes"),
+        ("r.csv", "text,label\ngood,1\nfine,1\n", "a classifier needs both classes"),
+        ("r.csv", "text,label\ngood,1,extra\n", "line 2: expected 2 fields"),
+        ("r.jsonl", '{"text": "good", "label": 1}\n{"text": oops}\n', "line 2: malformed JSON"),
+        ("r.csv", "", "the file is empty"),
+        ("r.xlsx", "text,label\n", "unsupported file type"),
+    ],
+)
+def test_bad_inputs_name_file_and_row(tmp_path, name, content, message):
+    path = write(tmp_path, name, content)
+    with pytest.raises(DataError) as err:
+        load_reviews(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        load_reviews(tmp_path / "missing.csv")
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
+    with pytest.raises(DataError, match="not UTF-8"):
+        load_reviews(binary)
+
+
+def test_cleaning_steps_are_explicit():
+    raw = "GREAT movie!<br /><br />Loved it :) see https://x.example.com &amp; \u201cwow\u201d \u2665"
+    cleaned = clean_text(raw)
+    assert "<br" not in cleaned and "http" not in cleaned and "\u2665" not in cleaned
+    assert cleaned == cleaned.lower() and "great movie!" in cleaned
+    kept = clean_text(raw, CleaningConfig(lowercase=False))
+    assert kept.startswith("GREAT movie!")
+    assert clean_text(raw, CleaningConfig.none()) == raw
+
+
+def test_cleaning_that_empties_a_text_is_an_error(tmp_path):
+    ds = load_reviews(write(tmp_path, "r.csv", "text,label\ngood,1\n\u2665\u2665,0\n"))
+    with pytest.raises(DataError, match="empty after cleaning"):
+        clean_dataset(ds)
+
+
+def test_split_is_stratified_seeded_and_disjoint():
+    ds = load_reviews(sample_reviews_path())
+    a, b = split_dataset(ds, seed=42), split_dataset(ds, seed=42)
+    sizes = {k: len(v) for k, v in a.items()}
+    assert sizes == {"train": 400, "validation": 50, "test": 50}
+    assert a["test"]["text"] == b["test"]["text"]
+    assert a["test"]["text"] != split_dataset(ds, seed=7)["test"]["text"]
+    parts = [set(a[k]["text"]) for k in ("train", "validation", "test")]
+    assert not (parts[0] & parts[1]) and not (parts[0] & parts[2]) and not (parts[1] & parts[2])
+    for part in a.values():
+        counts = Counter(part["label"])
+        assert abs(counts[0] - counts[1]) <= 1
+
+
+def test_split_refuses_tiny_classes(tmp_path):
+    ds = load_reviews(write(tmp_path, "r.csv", "text,label\na,1\nb,1\nc,1\nd,0\ne,0\n"))
+    with pytest.raises(DataError, match="at least 3 examples"):
+        split_dataset(ds)
+
+
+def test_tokenization_truncates_and_leaves_padding_to_the_collator():
+    from coursekit.data import padding_collator, tokenize_splits
+    from coursekit.models import load_tokenizer
+    from coursekit.profiles import get_profile
+
+    tok = load_tokenizer(get_profile("offline").model)
+    splits = split_dataset(load_reviews(sample_reviews_path()))
+    encoded = tokenize_splits(splits, tok, max_length=16)
+    lengths = [len(x) for x in encoded["train"]["input_ids"]]
+    assert max(lengths) == 16 and min(lengths) < 16  # truncated, not padded
+    assert set(encoded["train"].column_names) == {"label", "input_ids", "token_type_ids", "attention_mask"}
+    batch = padding_collator(tok)([encoded["train"][i] for i in range(4)])
+    assert batch["input_ids"].shape[1] == max(lengths[:4])
