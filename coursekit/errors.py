@@ -17,3 +17,7 @@ class HubUnreachableError(CoursekitError, RuntimeError):
 
 class AzureSetupError(CoursekitError, RuntimeError):
     """Azure credentials, workspace or quota are missing."""
+
+
+class EvaluationError(CoursekitError, ValueError):
+    """Inputs to an evaluation do not fit (lengths, label values, probabilities, model folder)."""

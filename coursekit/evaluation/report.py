@@ -1,0 +1,254 @@
+"""The evaluation report: :func:`analyse` gathers metrics, slices, mistakes and plots
+in memory; :func:`write_report` saves ``metrics.json``, the PNG plots and a one-page
+``report.html`` (all written atomically, nothing touched if the input is bad)."""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from coursekit.errors import EvaluationError
+from coursekit.evaluation import plots
+from coursekit.evaluation.files import atomic_write_bytes, atomic_write_json, atomic_write_text, figure_png_bytes
+from coursekit.evaluation.metrics import calibration_table, compute_metrics, format_ci, threshold_sweep
+from coursekit.evaluation.predict import Predictions
+from coursekit.evaluation.slices import most_confident_mistakes, slice_metrics
+
+HISTORY_FILES = ("metrics.json", "history.json", "trainer_state.json")
+
+
+@dataclass
+class Analysis:
+    """Everything the report shows, in memory (notebooks can use it directly)."""
+
+    metrics: dict
+    best_threshold: dict
+    calibration: dict
+    slices: object  # pandas DataFrame
+    mistakes: object  # pandas DataFrame
+    history: list | None
+    figures: dict = field(default_factory=dict)  # file name -> (title, Figure)
+
+
+def analyse(
+    predictions: Predictions,
+    *,
+    history: list | None = None,
+    slice_by=None,
+    n_bootstrap: int = 1000,
+    seed: int = 42,
+    top_mistakes: int = 10,
+    name: str = "model",
+) -> Analysis:
+    """Metrics with bootstrap CIs, threshold sweep, calibration, slices, mistakes and figures."""
+    y_true = predictions.require_labels()
+    y_pred, y_prob, threshold = predictions.y_pred, predictions.y_prob, predictions.threshold
+    metrics = compute_metrics(y_true, y_pred, y_prob, n_bootstrap=n_bootstrap, seed=seed)
+    metrics["threshold"] = threshold
+    both = len(np.unique(y_true)) == 2
+    sweep = threshold_sweep(y_true, y_prob) if both else None
+    slices = slice_metrics(predictions, slice_by)
+    figures = {"confusion_matrix.png": ("Confusion matrix", plots.plot_confusion_matrix(y_true, y_pred))}
+    if both:
+        figures["precision_recall.png"] = (
+            "Precision-recall curve", plots.plot_precision_recall(y_true, y_prob, threshold=threshold, name=name))
+        figures["roc.png"] = ("ROC curve", plots.plot_roc(y_true, y_prob, threshold=threshold, name=name))
+        figures["threshold_sweep.png"] = (
+            "Threshold sweep", plots.plot_threshold_sweep(y_true, y_prob, threshold=threshold))
+    figures["reliability.png"] = ("Reliability diagram", plots.plot_reliability(y_true, y_prob, name=name))
+    if history:
+        figures["loss_curves.png"] = ("Training vs validation loss", plots.plot_loss_curves(history))
+    if (slices["column"] != "overall").any():
+        figures["slices.png"] = ("Accuracy per slice", plots.plot_slice_metrics(slices))
+    return Analysis(
+        metrics=metrics,
+        best_threshold=(
+            {"threshold": sweep["best_threshold"], "f1": sweep["best_f1"]} if sweep else None
+        ),
+        calibration=calibration_table(y_true, y_prob),
+        slices=slices,
+        mistakes=most_confident_mistakes(predictions, top_mistakes),
+        history=history,
+        figures=figures,
+    )
+
+
+def load_history(model_dir) -> list[dict] | None:
+    """Per-evaluation history saved beside a model: the ``history`` of the ``metrics.json``
+    that ``coursekit train`` writes, a ``history.json`` list, or HF ``trainer_state.json``."""
+    folder = Path(model_dir)
+    for name in HISTORY_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise EvaluationError(f"{path}: not readable JSON ({exc})") from exc
+        if name == "trainer_state.json" and isinstance(payload, dict):
+            from coursekit.train.history import history_from_log
+
+            rows = history_from_log(payload.get("log_history", []))
+        else:
+            rows = payload.get("history") if isinstance(payload, dict) else payload
+        rows = [dict(r) for r in rows or [] if isinstance(r, dict) and r.get("epoch") is not None]
+        if rows:
+            return rows
+    return None
+
+
+def describe_file(path) -> dict:
+    """Path, size and SHA-256 of a data file (what the report says it evaluated on)."""
+    path = Path(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"path": str(path.resolve()), "bytes": path.stat().st_size, "sha256": digest}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def build_payload(analysis: Analysis, *, model_info: dict, data_info: dict) -> dict:
+    """The content of ``metrics.json``."""
+    from coursekit import __version__
+
+    return _jsonable({
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "coursekit_version": __version__,
+        "model": model_info,
+        "data": data_info,
+        "metrics": analysis.metrics,
+        "best_f1_threshold": analysis.best_threshold,
+        "calibration": analysis.calibration,
+        "slices": analysis.slices.to_dict(orient="records"),
+        "most_confident_mistakes": analysis.mistakes.to_dict(orient="records"),
+        "history": analysis.history,
+        "plots": sorted(analysis.figures),
+    })
+
+
+def write_report(analysis: Analysis, output_dir, *, model_info: dict, data_info: dict) -> dict[str, Path]:
+    """Write metrics.json, one PNG per figure and report.html into ``output_dir``.
+
+    Everything is rendered in memory first; then each file is replaced atomically.
+    Returns ``{"metrics": path, "html": path, "<plot>.png": path, ...}``.
+    """
+    payload = build_payload(analysis, model_info=model_info, data_info=data_info)
+    pngs = {name: figure_png_bytes(fig) for name, (_, fig) in analysis.figures.items()}
+    page = render_html(analysis, payload, pngs)
+    output = Path(output_dir)
+    if output.exists() and not output.is_dir():
+        raise EvaluationError(f"output {output} exists and is not a folder")
+    written = {name: atomic_write_bytes(output / name, data) for name, data in pngs.items()}
+    written["metrics"] = atomic_write_json(output / "metrics.json", payload)
+    written["html"] = atomic_write_text(output / "report.html", page)
+    return written
+
+
+def _table(frame, float_format="{:.3f}".format) -> str:
+    return frame.to_html(index=False, escape=True, float_format=float_format, border=0, classes="table")
+
+
+def render_html(analysis: Analysis, payload: dict, pngs: dict[str, bytes]) -> str:
+    """A self-contained one-page HTML report (plots embedded as PNG data URIs)."""
+    import pandas as pd
+
+    m = analysis.metrics
+    rows = [
+        ("Accuracy", format_ci(m, "accuracy")),
+        ("F1 (POSITIVE)", format_ci(m, "f1")),
+        ("Precision / recall (POSITIVE)", f"{m['precision']:.3f} / {m['recall']:.3f}"),
+        ("Macro F1 / precision / recall", f"{m['f1_macro']:.3f} / {m['precision_macro']:.3f} / {m['recall_macro']:.3f}"),
+        ("ROC AUC", format_ci(m, "roc_auc")),
+        ("Average precision", format_ci(m, "average_precision")),
+        ("Brier score (lower is better)", format_ci(m, "brier")),
+        ("Decision threshold", f"{m['threshold']:.2f}"),
+    ]
+    if analysis.best_threshold:
+        rows.append(("Best-F1 threshold", f"{analysis.best_threshold['threshold']:.3f} "
+                                           f"(F1 {analysis.best_threshold['f1']:.3f})"))
+    if "ci" in m:
+        rows.append(("Intervals", f"{m['ci']['confidence']:.0%} percentile bootstrap, "
+                                  f"{m['ci']['n_resamples']} resamples, seed {m['ci']['seed']}"))
+    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+
+    def info_table(info: dict) -> str:
+        return "".join(
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in info.items()
+        )
+
+    figures = "".join(
+        f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,'
+        f'{base64.b64encode(pngs[name]).decode("ascii")}"><figcaption>{html.escape(title)} '
+        f'(<code>{html.escape(name)}</code>)</figcaption></figure>'
+        for name, (title, _) in analysis.figures.items()
+    )
+    slices = analysis.slices.drop(columns=["precision", "recall"])
+    mistakes = analysis.mistakes.copy()
+    if not mistakes.empty:
+        mistakes["text"] = [t if len(t) <= 300 else t[:297] + "..." for t in mistakes["text"]]
+    mistakes_html = _table(mistakes) if not mistakes.empty else "<p>No mistakes.</p>"
+    history_html = _table(pd.DataFrame(analysis.history)) if analysis.history else (
+        "<p>No training history was found beside the model, so there is no loss curve.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>coursekit evaluation report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
+h1 {{ margin-bottom: 0.2rem; }} h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; margin-top: 2rem; }}
+table {{ border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }}
+th, td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }}
+.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1rem; }}
+figure {{ margin: 0; }} img {{ max-width: 100%; }} figcaption {{ font-size: 0.85rem; color: #555; }}
+.muted {{ color: #666; font-size: 0.85rem; }}
+</style></head><body>
+<h1>Sentiment model evaluation</h1>
+<p class="muted">Created {html.escape(payload['created'])} by coursekit {html.escape(str(payload['coursekit_version']))}.
+{m['n']} reviews, {m['n_positive']} POSITIVE.</p>
+<h2>Model</h2><table>{info_table(payload['model'])}</table>
+<h2>Data</h2><table>{info_table(payload['data'])}</table>
+<h2>Metrics</h2><table>{summary}</table>
+<h2>Plots</h2><div class="grid">{figures}</div>
+<h2>Slices (bias check)</h2>
+<p class="muted">Gap = slice minus overall; a negative gap means the model does worse on that slice.
+Slices marked <code>small</code> have too few reviews to judge.</p>
+{_table(slices)}
+<h2>Most confident mistakes</h2>
+{mistakes_html}
+<h2>Training history</h2>
+{history_html}
+</body></html>
+"""
+
+
+def summary_lines(analysis: Analysis) -> list[str]:
+    """A few lines for the terminal."""
+    m = analysis.metrics
+    lines = [
+        f"reviews:   {m['n']} ({m['n_positive']} positive)",
+        f"accuracy:  {format_ci(m, 'accuracy')}",
+        f"F1:        {format_ci(m, 'f1')}   macro-F1 {m['f1_macro']:.3f}",
+        f"ROC AUC:   {format_ci(m, 'roc_auc')}   average precision {format_ci(m, 'average_precision')}",
+    ]
+    slices = analysis.slices[(analysis.slices["column"] != "overall") & ~analysis.slices["small"]]
+    if not slices.empty:
+        worst = slices.sort_values("accuracy_gap").iloc[0]
+        lines.append(
+            f"worst slice: {worst['column']} = {worst['value']} (n={worst['n']}): accuracy "
+            f"{worst['accuracy']:.3f} ({worst['accuracy_gap']:+.3f} vs overall)"
+        )
+    return lines

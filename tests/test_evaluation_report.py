@@ -1,0 +1,120 @@
+"""metrics.json, PNG plots and report.html: from the library and from `coursekit evaluate`."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from coursekit.cli import main
+from coursekit.evaluation.predict import Predictions, predict
+from coursekit.evaluation.report import analyse, load_history, write_report
+from evaluation_helpers import save_untrained_classifier, toy_reviews, write_csv
+
+HISTORY = [
+    {"epoch": 1.0, "step": 10, "train_loss": 0.65, "eval_loss": 0.55, "eval_accuracy": 0.74},
+    {"epoch": 2.0, "step": 20, "train_loss": 0.40, "eval_loss": 0.50, "eval_accuracy": 0.80},
+]
+ALL_PLOTS = {"confusion_matrix.png", "precision_recall.png", "roc.png", "threshold_sweep.png",
+             "reliability.png", "loss_curves.png", "slices.png"}
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    folder = save_untrained_classifier(tmp_path_factory.mktemp("model"))
+    # What `coursekit train` writes beside the model: its metrics.json with the history.
+    (folder / "metrics.json").write_text(json.dumps({"history": HISTORY, "test": {}}), encoding="utf-8")
+    return folder
+
+
+def toy_predictions(n=120, seed=0) -> Predictions:
+    rng = np.random.default_rng(seed)
+    rows = toy_reviews(n, seed)
+    y_true = np.array(rows["label"])
+    y_prob = np.clip(0.5 + (y_true - 0.5) * rng.normal(0.5, 0.5, n), 0, 1)
+    return Predictions.from_probabilities(rows["text"], y_prob, y_true, {"domain": rows["domain"]})
+
+
+def test_write_report_files_and_numbers(tmp_path):
+    predictions = toy_predictions()
+    analysis = analyse(predictions, history=HISTORY, n_bootstrap=100)
+    written = write_report(analysis, tmp_path / "report", model_info={"folder": "my-model"},
+                           data_info={"path": "my-data.csv"})
+    folder = tmp_path / "report"
+    assert {p.name for p in folder.iterdir()} == ALL_PLOTS | {"metrics.json", "report.html"}
+    for name in ALL_PLOTS:
+        assert (folder / name).stat().st_size > 10_000
+    payload = json.loads(written["metrics"].read_text())
+    y, p, prob = predictions.y_true, predictions.y_pred, predictions.y_prob
+    assert payload["metrics"]["accuracy"] == pytest.approx(skm.accuracy_score(y, p))
+    assert payload["metrics"]["f1"] == pytest.approx(skm.f1_score(y, p))
+    assert payload["metrics"]["roc_auc"] == pytest.approx(skm.roc_auc_score(y, prob))
+    assert payload["metrics"]["ci"]["accuracy"]["low"] <= payload["metrics"]["accuracy"]
+    assert payload["model"] == {"folder": "my-model"} and payload["data"] == {"path": "my-data.csv"}
+    assert {row["value"] for row in payload["slices"]} >= {"all", "shop", "other"}
+    assert payload["history"] == HISTORY
+    page = written["html"].read_text()
+    assert page.count("<img ") == len(ALL_PLOTS)
+    assert "my-model" in page and "my-data.csv" in page and "Most confident mistakes" in page
+
+
+def test_load_history_reads_training_metrics_and_trainer_state(tmp_path):
+    assert load_history(tmp_path) is None
+    (tmp_path / "trainer_state.json").write_text(json.dumps({"log_history": [
+        {"loss": 0.7, "epoch": 1.0, "step": 5}, {"eval_loss": 0.6, "eval_accuracy": 0.7, "epoch": 1.0, "step": 5},
+    ]}))
+    rows = load_history(tmp_path)
+    assert rows[0]["train_loss"] == 0.7 and rows[0]["eval_loss"] == 0.6
+    (tmp_path / "metrics.json").write_text(json.dumps({"history": HISTORY}))
+    assert load_history(tmp_path) == HISTORY
+
+
+def test_cli_evaluate_writes_report(model_dir, tmp_path, capsys):
+    data = write_csv(tmp_path / "reviews.csv", toy_reviews(40))
+    out = tmp_path / "eval"
+    code = main(["evaluate", str(model_dir), "--data", str(data), "--output", str(out), "--bootstrap", "50"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "accuracy:" in printed and "report.html" in printed
+    payload = json.loads((out / "metrics.json").read_text())
+    # The same numbers as predicting directly (the CLI cleans texts as training does).
+    from coursekit.data import clean_dataset, load_reviews
+
+    direct = predict(model_dir, clean_dataset(load_reviews(data)), max_length=128, progress=False)
+    assert payload["metrics"]["accuracy"] == pytest.approx(skm.accuracy_score(direct.y_true, direct.y_pred))
+    assert payload["metrics"]["n"] == 40
+    assert payload["data"]["rows_evaluated"] == 40 and len(payload["data"]["sha256"]) == 64
+    assert payload["model"]["parameters"] > 20_000_000
+    assert {p.name for p in out.glob("*.png")} == ALL_PLOTS
+
+
+def test_cli_bad_input_keeps_earlier_report(model_dir, tmp_path, capsys):
+    out = tmp_path / "eval"
+    out.mkdir()
+    (out / "metrics.json").write_text('{"earlier": true}')
+    bad = tmp_path / "bad.csv"
+    bad.write_text("body,label\nnice,positive\n")
+    code = main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "missing column 'text'" in err and len(err.strip().splitlines()) == 1
+    assert json.loads((out / "metrics.json").read_text()) == {"earlier": True}
+    assert main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(model_dir)]) == 2
+    assert "would be replaced" in capsys.readouterr().err
+    missing = tmp_path / "nothing-here"
+    assert main(["evaluate", str(missing), "--data", str(bad), "--output", str(out)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_slices_by_named_column_on_test_split(model_dir, tmp_path):
+    data = write_csv(tmp_path / "reviews.csv", toy_reviews(60))
+    out = tmp_path / "eval"
+    shutil.rmtree(out, ignore_errors=True)
+    code = main(["evaluate", str(model_dir), "--data", str(data), "--output", str(out), "--split", "test",
+                 "--slice-column", "domain", "--bootstrap", "0"])
+    assert code == 0
+    payload = json.loads((out / "metrics.json").read_text())
+    assert payload["metrics"]["n"] == 6  # the 10% test part of the seeded 80/10/10 split
+    assert {row["column"] for row in payload["slices"]} == {"overall", "domain"}
+    assert "ci" not in payload["metrics"]
