@@ -13,6 +13,7 @@ import sys
 COMMAND_MODULES = [
     "coursekit.commands.train_cmd",
     "coursekit.commands.evaluate_cmd",
+    "coursekit.commands.render_cmd",
 ]
 
 

@@ -1,0 +1,160 @@
+"""The course as students see it: the Part 1 notebook in JupyterLab, in headless Chromium.
+
+A real ``jupyter lab`` server (temporary HOME, token, loopback port) serves a fresh copy
+of ``notebooks/01_fundamentals.ipynb``; Chromium runs every cell from the Run menu,
+answers a quiz question wrongly and then rightly by clicking, and the test checks the
+feedback on the page and the answers in the submission file. Screenshots go to
+``$COURSEKIT_ARTIFACTS`` (default ``artifacts/``). Every process started here is
+stopped by PID.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from browser.artifacts import artifacts_dir, publish_to_docs
+from browser.chromium import launch, require_chromium
+from browser.jupyter_lab import start_jupyter_lab
+from browser.lab_page import cell_prompts, open_notebook, run_all_cells
+from browser.processes import ChildReaper
+
+REPO = Path(__file__).resolve().parents[1]
+PART1_NOTEBOOK = REPO / "notebooks" / "01_fundamentals.ipynb"
+QUIZ_DIR = REPO / "quizzes"
+STUDENT = "browser-student"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def fresh_copy(source: Path, target: Path) -> None:
+    """``source`` without outputs or execution counts (Run All is then unambiguous)."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, target)
+
+
+def stand_in_notebook(target: Path) -> None:
+    """Until the lead's Part 1 notebook lands: the same quiz call, nothing else."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Part 1: Fundamentals of fine-tuning\n\n## Concept check"),
+        nbformat.v4.new_code_cell('from coursekit.quiz import show_quiz\n\nshow_quiz("part1")'),
+    ]
+    nbformat.write(nb, target)
+
+
+def student_quiz_dir(target: Path) -> Path:
+    """The student copies of the quizzes (as released to a class), in ``target``."""
+    from coursekit.quiz import release_quizzes
+
+    release_quizzes(QUIZ_DIR, target)
+    return target
+
+
+def first_single_choice(quiz_id: str, student_dir: Path):
+    """The first single-choice question: the question, a wrong and the right option
+    (from the instructor key), and the feedback the student copy gives for each."""
+    from coursekit.quiz import grade_question, load_quiz
+
+    key = load_quiz(QUIZ_DIR / f"{quiz_id}.yml")
+    question = next(q for q in key.questions if q.kind == "single_choice")
+    right = next(o for o in question.options if o.id == question.answer)
+    wrong = next(o for o in question.options if o.id != question.answer)
+    student_copy = load_quiz(student_dir / f"{quiz_id}.yml")
+    student_question = next(q for q in student_copy.questions if q.id == question.id)
+    feedback = {o.id: grade_question(student_copy, student_question, o.id) for o in (wrong, right)}
+    assert feedback[wrong.id].correct is False and feedback[right.id].correct is True
+    return question, wrong, right, feedback
+
+
+def test_part1_quiz_in_jupyterlab(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from coursekit.quiz import read_submission
+    from coursekit.quiz.submissions import submission_path
+
+    chromium = require_chromium()
+    shots = artifacts_dir()
+    root = tmp_path / "lab-root"
+    root.mkdir()
+    if PART1_NOTEBOOK.exists():
+        notebook_name = PART1_NOTEBOOK.name
+        fresh_copy(PART1_NOTEBOOK, root / notebook_name)
+    else:
+        notebook_name = "part1_quiz_stand_in.ipynb"
+        stand_in_notebook(root / notebook_name)
+        print(f"NOTE: {PART1_NOTEBOOK} not there yet; testing the quiz in a stand-in notebook")
+    submissions = tmp_path / "submissions"
+    student_quizzes = student_quiz_dir(tmp_path / "student-quizzes")
+    question, wrong, right, expected = first_single_choice("part1", student_quizzes)
+    started = time.monotonic()
+
+    with ChildReaper() as reaper:
+        lab = start_jupyter_lab(root, tmp_path / "lab", extra_env={
+            "COURSEKIT_SUBMISSIONS_DIR": str(submissions),
+            "COURSEKIT_QUIZ_DIR": str(student_quizzes),
+            "COURSEKIT_PROFILE": "offline",
+            "COURSEKIT_STUDENT_ID": "",
+        })
+        try:
+            with sync_playwright() as playwright:
+                browser = launch(playwright, chromium)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                open_notebook(page, lab, notebook_name)
+                run_all_cells(page)
+                page.screenshot(path=shots / "jupyterlab-part1-after-run-all.png")
+
+                quiz = page.locator(".coursekit-quiz-part1")
+                quiz.wait_for(state="visible", timeout=30_000)
+                box = quiz.locator(f".coursekit-question-{question.id}")
+                feedback = box.locator(".coursekit-feedback")
+                status = quiz.locator(".coursekit-status")
+                quiz.locator(".coursekit-student-id input").fill(STUDENT)
+
+                # Wrong answer first: the kernel must grade it and save it.
+                box.get_by_role("radio", name=wrong.text, exact=True).check()
+                quiz.locator(".coursekit-check").click()
+                box.locator(".coursekit-feedback.coursekit-incorrect").wait_for(timeout=30_000)
+                status.filter(has_text="(check 1)").wait_for(timeout=30_000)
+                wrong_text = feedback.inner_text()
+                box.scroll_into_view_if_needed()
+                page.screenshot(path=shots / "jupyterlab-quiz-incorrect.png")
+
+                # Then the right one.
+                box.get_by_role("radio", name=right.text, exact=True).check()
+                quiz.locator(".coursekit-check").click()
+                box.locator(".coursekit-feedback.coursekit-correct").wait_for(timeout=30_000)
+                status.filter(has_text="(check 2)").wait_for(timeout=30_000)
+                right_text = feedback.inner_text()
+                score_text = quiz.locator(".coursekit-score").inner_text()
+                box.scroll_into_view_if_needed()
+                page.screenshot(path=shots / "jupyterlab-quiz-correct.png")
+                prompts = cell_prompts(page)
+                browser.close()
+        finally:
+            lab.stop()
+    elapsed = time.monotonic() - started
+
+    assert lab.process.poll() is not None, "jupyter lab still running after stop()"
+    print(f"browser test: {len(prompts)} code cells ran, {elapsed:.1f} s, "
+          f"stopped leftover PIDs {reaper.stopped}, screenshots in {shots}")
+
+    assert wrong_text.startswith("\u2718 " + expected[wrong.id].feedback), wrong_text
+    assert right_text.startswith("\u2714 " + expected[right.id].feedback), right_text
+    explanation = expected[right.id].explanation
+    assert explanation and " ".join(explanation.split()) in " ".join(right_text.split())
+    assert score_text.strip(), "no score line after Check"
+
+    saved = read_submission(submission_path(submissions, STUDENT, "part1"))
+    assert saved.student_id == STUDENT
+    assert saved.answers[question.id] == right.id
+    assert [h["answers"][question.id] for h in saved.history] == [wrong.id, right.id]
+    assert [h["event"] for h in saved.history] == ["check", "check"]
+
+    publish_to_docs(shots / "jupyterlab-quiz-correct.png", "quiz-jupyterlab.png")
