@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "coursekit.commands.train_cmd",
     "coursekit.commands.evaluate_cmd",
     "coursekit.commands.render_cmd",
+    "coursekit.commands.quiz_cmd",
 ]
 
 

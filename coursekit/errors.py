@@ -21,3 +21,11 @@ class AzureSetupError(CoursekitError, RuntimeError):
 
 class EvaluationError(CoursekitError, ValueError):
     """Inputs to an evaluation do not fit (lengths, label values, probabilities, model folder)."""
+
+
+class QuizError(CoursekitError, ValueError):
+    """A malformed quiz file: names the file, the question and the field."""
+
+
+class SubmissionError(CoursekitError, ValueError):
+    """A quiz submission that cannot be saved or graded: names the file and the field."""

@@ -1,0 +1,252 @@
+"""Submission files: every Check saves the student's answers; Submit stamps the hand-in.
+
+One JSON file per student and quiz, ``<student>__<quiz>.json``, in the submissions
+folder: the ``directory`` argument, else ``$COURSEKIT_SUBMISSIONS_DIR``, else
+``~/coursekit-submissions`` (the home folder, not the notebook's folder, so answers
+from every notebook and every copy of a notebook end up in one place)::
+
+    {"format": "coursekit-submission/1", "student_id": "s123", "quiz_id": "part1",
+     "quiz_version": "1", "created": ISO, "updated": ISO, "submitted_at": ISO | null,
+     "answers": {question_id: answer},             # the latest answers
+     "history": [{"time": ISO, "event": "check" | "submit", "quiz_version": "1",
+                  "answers": {...}, "shown_score": "..."}]}
+
+Writes hold a lock file (``filelock``) for the read-modify-write and replace the file
+atomically, so two notebooks saving at once both land in the history and a crash
+leaves the previous file whole. ``shown_score`` is only what the student saw; grading
+never reads it. Timestamps come from the student's machine: for a strict deadline,
+prefer the time your LMS received the file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from coursekit.errors import SubmissionError
+from coursekit.quiz.atomic import write_json_atomic
+from coursekit.quiz.schema import Quiz
+
+SUBMISSION_FORMAT = "coursekit-submission/1"
+SUBMISSIONS_ENV = "COURSEKIT_SUBMISSIONS_DIR"
+STUDENT_ENV = "COURSEKIT_STUDENT_ID"
+LOCK_TIMEOUT_S = 30
+
+SUBMISSION_SCHEMA = {
+    "type": "object",
+    "required": ["format", "student_id", "quiz_id", "quiz_version", "answers"],
+    "properties": {
+        "format": {"const": SUBMISSION_FORMAT},
+        "student_id": {"type": "string", "minLength": 1, "maxLength": 64},
+        "quiz_id": {"type": "string", "minLength": 1},
+        "quiz_version": {"type": "string", "minLength": 1},
+        "created": {"type": "string"},
+        "updated": {"type": "string"},
+        "submitted_at": {"type": ["string", "null"]},
+        "answers": {"type": "object"},
+        "history": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: Path
+    student_id: str
+    quiz_id: str
+    quiz_version: str
+    answers: dict
+    created: dt.datetime | None
+    updated: dt.datetime | None
+    submitted_at: dt.datetime | None
+    history: list
+
+    @property
+    def handed_in_at(self) -> dt.datetime | None:
+        """When it was submitted, else when it was last saved (for the late flag)."""
+        return self.submitted_at or self.updated
+
+
+@dataclass(frozen=True)
+class SavedSubmission:
+    path: Path
+    history_length: int
+    note: str = ""
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_time(value: str | None, where: str = "") -> dt.datetime | None:
+    """An ISO 8601 time; one without a zone is taken as UTC."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise SubmissionError(f"{where}{value!r} is not an ISO 8601 time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def default_submissions_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """``explicit``, else ``$COURSEKIT_SUBMISSIONS_DIR``, else ``~/coursekit-submissions``."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(SUBMISSIONS_ENV):
+        return Path(os.environ[SUBMISSIONS_ENV])
+    return Path.home() / "coursekit-submissions"
+
+
+def clean_student_id(student_id: str | None) -> str:
+    """The id without surrounding spaces; empty, multi-line or over-long ids are refused."""
+    text = (student_id or "").strip()
+    if not text:
+        raise SubmissionError("enter your student id to save your answers")
+    if len(text) > 64 or "\n" in text or "\r" in text:
+        raise SubmissionError(f"student id {text[:20]!r}...: use one line of at most 64 characters")
+    return text
+
+
+def submission_path(directory: str | os.PathLike, student_id: str, quiz_id: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", clean_student_id(student_id)).strip("._") or "student"
+    return Path(directory) / f"{slug}__{quiz_id}.json"
+
+
+def _lock(path: Path):
+    from filelock import FileLock
+
+    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+
+
+def _read_raw(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SubmissionError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SubmissionError(f"{path}: not valid JSON ({exc})") from exc
+    import jsonschema
+
+    errors = sorted(jsonschema.Draft202012Validator(SUBMISSION_SCHEMA).iter_errors(data),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        field = ".".join(map(str, error.absolute_path))
+        if error.validator == "required":
+            missing = [f for f in error.validator_value if f not in error.instance]
+            field, problem = missing[0], "required field is missing"
+        else:
+            problem = error.message
+        raise SubmissionError(f"{path}: field '{field or '<root>'}': {problem}")
+    return data
+
+
+def read_submission(path: str | os.PathLike) -> Submission:
+    """A validated submission; :class:`SubmissionError` names the file and field."""
+    path = Path(path)
+    data = _read_raw(path)
+    return Submission(
+        path=path,
+        student_id=data["student_id"].strip(),
+        quiz_id=data["quiz_id"],
+        quiz_version=data["quiz_version"],
+        answers=data["answers"],
+        created=parse_time(data.get("created"), f"{path}: field 'created': "),
+        updated=parse_time(data.get("updated"), f"{path}: field 'updated': "),
+        submitted_at=parse_time(data.get("submitted_at"), f"{path}: field 'submitted_at': "),
+        history=list(data.get("history") or []),
+    )
+
+
+def _existing(path: Path, student_id: str, quiz_id: str) -> tuple[dict | None, str]:
+    """The current file's data, or None; an unreadable file is moved aside, never lost."""
+    if not path.exists():
+        return None, ""
+    try:
+        data = _read_raw(path)
+    except SubmissionError as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{now_utc().strftime('%Y%m%dT%H%M%S')}")
+        os.replace(path, aside)
+        return None, f"the previous file could not be read ({exc}); it was kept as {aside.name}"
+    if data["student_id"].strip() != student_id or data["quiz_id"] != quiz_id:
+        raise SubmissionError(
+            f"{path}: belongs to student {data['student_id']!r}, quiz {data['quiz_id']!r}; "
+            "use a different submissions folder"
+        )
+    return data, ""
+
+
+def record_answers(
+    quiz: Quiz,
+    student_id: str,
+    answers: Mapping[str, Any],
+    directory: str | os.PathLike | None = None,
+    *,
+    event: str = "check",
+    shown_score: str | None = None,
+    now: dt.datetime | None = None,
+) -> SavedSubmission:
+    """Save ``answers`` as the latest and append them to the history (atomic, locked)."""
+    student_id = clean_student_id(student_id)
+    path = submission_path(default_submissions_dir(directory), student_id, quiz.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = _iso(now or now_utc())
+    answers = json.loads(json.dumps(dict(answers)))  # a JSON-safe copy, fails before any write
+    with _lock(path):
+        data, note = _existing(path, student_id, quiz.id)
+        data = data or {
+            "format": SUBMISSION_FORMAT, "student_id": student_id, "quiz_id": quiz.id,
+            "quiz_version": quiz.version, "created": stamp, "submitted_at": None, "history": [],
+        }
+        entry = {"time": stamp, "event": event, "quiz_version": quiz.version, "answers": answers}
+        if shown_score is not None:
+            entry["shown_score"] = shown_score
+        data.update(quiz_version=quiz.version, updated=stamp, answers=answers)
+        if event == "submit":
+            data["submitted_at"] = stamp
+        data["history"] = [*data.get("history", []), entry]
+        write_json_atomic(path, data)
+    return SavedSubmission(path, len(data["history"]), note)
+
+
+def mark_submitted(
+    quiz_id: str,
+    student_id: str,
+    directory: str | os.PathLike | None = None,
+    out: str | os.PathLike | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Stamp ``submitted_at`` on the saved answers and return the file to hand in
+    (``out``, a ``.json`` file or a folder, receives a copy when given)."""
+    student_id = clean_student_id(student_id)
+    path = submission_path(default_submissions_dir(directory), student_id, quiz_id)
+    if not path.exists():
+        raise SubmissionError(
+            f"{path}: no saved answers for student {student_id!r}, quiz {quiz_id!r}; press Check in the quiz first"
+        )
+    stamp = _iso(now or now_utc())
+    with _lock(path):
+        data = _read_raw(path)
+        data["submitted_at"] = data["updated"] = stamp
+        data["history"] = [*data.get("history", []), {
+            "time": stamp, "event": "submit", "quiz_version": data["quiz_version"], "answers": data["answers"],
+        }]
+        write_json_atomic(path, data)
+    if out is None:
+        return path
+    target = Path(out)
+    if target.is_dir() or target.suffix.lower() != ".json":  # a folder, made if needed
+        target = target / path.name
+    if target.resolve() != path.resolve():
+        write_json_atomic(target, data)
+    return target

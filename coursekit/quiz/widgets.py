@@ -1,0 +1,284 @@
+"""The quiz in a notebook: ipywidgets, a Check button, explained feedback, a score line.
+
+``show_quiz("part1")`` displays the quiz; ``build_quiz(...)`` returns the
+:class:`QuizView` without displaying it (tests drive it: set ``.value``, call
+``.click()``, read ``.value``). Feedback is written to widget values (never
+``with out:``), so it looks the same in JupyterLab, under nbval and in pytest.
+
+Quizzes come from ``quiz_dir``, else ``$COURSEKIT_QUIZ_DIR``, else the nearest
+``quizzes/`` folder (see :func:`coursekit.quiz.schema.find_quiz_dir`); a released
+student copy is used from its own folder the same way. Answers are saved on every
+Check to the submissions folder (see :mod:`coursekit.quiz.submissions`); the student
+id comes from ``student_id=``, else ``$COURSEKIT_STUDENT_ID``, else the text box.
+
+Stable CSS classes (for browser tests and styling):
+
+==============================  ==========================================================
+``coursekit-quiz``              the whole quiz (also ``coursekit-quiz-<quiz id>``)
+``coursekit-student-id``        the student id text box
+``coursekit-question``          one question's box (also ``coursekit-question-<id>``)
+``coursekit-answer``            a question's input widget(s)
+``coursekit-justification``     the one-line justification boxes (choice per item)
+``coursekit-word-count``        the live word count of a reflection
+``coursekit-feedback``          a question's feedback; its state class is one of
+                                ``coursekit-correct``, ``coursekit-incorrect``,
+                                ``coursekit-saved``, ``coursekit-unanswered``
+``coursekit-check``             the Check button
+``coursekit-submit``            the Submit button
+``coursekit-score``             the score line
+``coursekit-status``            where saving reports the file (or ``coursekit-error``)
+==============================  ==========================================================
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+from typing import Any
+
+from coursekit.errors import CoursekitError
+from coursekit.quiz.grading import QuestionResult, QuizResult, grade_quiz, word_count
+from coursekit.quiz.schema import Question, Quiz, resolve_quiz
+from coursekit.quiz.submissions import (
+    STUDENT_ENV, default_submissions_dir, read_submission, record_answers, submission_path,
+)
+
+STATE_CLASSES = ("coursekit-correct", "coursekit-incorrect", "coursekit-saved", "coursekit-unanswered")
+
+
+def _text(text: str) -> str:
+    """Escape ``text`` for an HTML widget, showing `code` spans as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
+def _set_state(widget, state: str) -> None:
+    for name in STATE_CLASSES:
+        if name != state and name in widget._dom_classes:
+            widget.remove_class(name)
+    if state not in widget._dom_classes:
+        widget.add_class(state)
+
+
+def _classed(widget, *classes: str):
+    for name in classes:
+        widget.add_class(name)
+    return widget
+
+
+class QuestionView:
+    """One question: prompt, inputs and feedback."""
+
+    def __init__(self, question: Question, number: int):
+        import ipywidgets as w
+
+        self.question = question
+        self.inputs: dict[str, Any] = {}
+        self.justifications: dict[str, Any] = {}
+        self.word_count = None
+        q = question
+        points = f"{q.points:g} point{'s' if q.points != 1 else ''}"
+        header = w.HTML(f"<b>Q{number}.</b> {_text(q.prompt)} <i>({points})</i>")
+        objective = w.HTML(f"<small>Checks: {html.escape(q.objective)}</small>")
+        body = self._inputs(w)
+        self.feedback = _classed(w.HTML(value=""), "coursekit-feedback", "coursekit-unanswered")
+        self.widget = _classed(
+            w.VBox([header, objective, *body, self.feedback], layout=w.Layout(margin="0 0 1em 0")),
+            "coursekit-question", f"coursekit-question-{q.id}",
+        )
+
+    def _inputs(self, w) -> list:
+        q = self.question
+        wide = w.Layout(width="auto")
+        if q.kind == "single_choice":
+            self.inputs[""] = w.RadioButtons(options=[(o.text, o.id) for o in q.options], value=None, layout=wide)
+        elif q.kind == "true_false":
+            self.inputs[""] = w.RadioButtons(options=[("True", True), ("False", False)], value=None, layout=wide)
+        elif q.kind == "multiple_select":
+            for option in q.options:
+                self.inputs[option.id] = w.Checkbox(value=False, description=option.text, indent=False, layout=wide)
+        elif q.kind == "choice_per_item":
+            rows = []
+            rule = q.justification
+            for item in q.items:
+                choice = w.Dropdown(options=[("Choose...", None)] + [(o.text, o.id) for o in q.options],
+                                    value=None, layout=w.Layout(width="18em"))
+                reason = _classed(w.Text(placeholder=f"Why? One line, {rule['min_words']} to {rule['max_words']} words",
+                                         layout=w.Layout(width="32em")), "coursekit-justification")
+                self.inputs[item.id], self.justifications[item.id] = choice, reason
+                _classed(choice, "coursekit-answer")
+                rows.append(w.VBox([w.HTML(_text(item.prompt)), w.HBox([choice, reason])]))
+            return rows
+        else:  # reflection
+            box = w.Textarea(placeholder=f"{q.min_words} to {q.max_words} words",
+                             layout=w.Layout(width="100%", height="12em"))
+            self.inputs[""] = box
+            self.word_count = _classed(w.Label(value=self._count_text("")), "coursekit-word-count")
+            box.observe(lambda change: setattr(self.word_count, "value", self._count_text(change["new"])), "value")
+            _classed(box, "coursekit-answer")
+            return [box, self.word_count]
+        for widget in self.inputs.values():
+            _classed(widget, "coursekit-answer")
+        return list(self.inputs.values())
+
+    def _count_text(self, text: str) -> str:
+        n = word_count(text)
+        return f"{n} word{'s' if n != 1 else ''} (aim for {self.question.min_words} to {self.question.max_words})"
+
+    def get_answer(self) -> Any:
+        """The current answer in submission shape, or ``None`` when nothing is entered."""
+        q = self.question
+        if q.kind == "multiple_select":
+            chosen = [oid for oid, box in self.inputs.items() if box.value]
+            return chosen or None
+        if q.kind == "choice_per_item":
+            answer = {}
+            for item in q.items:
+                choice, text = self.inputs[item.id].value, self.justifications[item.id].value.strip()
+                if choice is not None or text:
+                    answer[item.id] = {"choice": choice, "justification": text}
+            return answer or None
+        value = self.inputs[""].value
+        return None if value in (None, "") else value
+
+    def set_answer(self, answer: Any) -> None:
+        """Fill the inputs from a saved answer (ignores what no longer fits)."""
+        q = self.question
+        try:
+            if q.kind == "multiple_select":
+                for oid, box in self.inputs.items():
+                    box.value = oid in (answer or [])
+            elif q.kind == "choice_per_item":
+                for item in q.items:
+                    entry = (answer or {}).get(item.id) or {}
+                    if entry.get("choice") in q.option_ids:
+                        self.inputs[item.id].value = entry["choice"]
+                    self.justifications[item.id].value = str(entry.get("justification") or "")
+            elif answer is not None:
+                self.inputs[""].value = answer
+        except Exception:  # noqa: BLE001 - a stale saved answer must not break the quiz
+            pass
+
+    def show(self, result: QuestionResult) -> None:
+        """Write the verdict, the feedback and (when there is one) the explanation."""
+        if result.kind == "reflection" or result.correct is None:
+            state = "coursekit-saved" if result.answered else "coursekit-unanswered"
+            mark = ""
+        elif result.correct:
+            state, mark = "coursekit-correct", "&#10004; "
+        else:
+            state, mark = "coursekit-incorrect", "&#10008; "
+        text = f"{mark}<b>{_text(result.feedback)}</b>"
+        if result.explanation:
+            explanation = "<br>".join(_text(line) for line in result.explanation.splitlines())
+            text += f"<div class='coursekit-explanation'>{explanation}</div>"
+        self.feedback.value = text
+        _set_state(self.feedback, state)
+
+
+class QuizView:
+    """A whole quiz: student id, questions, Check and Submit buttons, score and status."""
+
+    def __init__(self, quiz: Quiz, submissions_dir=None, student_id: str | None = None):
+        import ipywidgets as w
+
+        self.quiz = quiz
+        self.submissions_dir = default_submissions_dir(submissions_dir)
+        self.last_result: QuizResult | None = None
+        self.student = _classed(
+            w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
+                   description="Student ID", placeholder="your student id"),
+            "coursekit-student-id",
+        )
+        self.questions = [QuestionView(q, i) for i, q in enumerate(quiz.questions, start=1)]
+        self.check_button = _classed(w.Button(description="Check", button_style="primary", icon="check"),
+                                     "coursekit-check")
+        self.submit_button = _classed(w.Button(description="Submit", icon="paper-plane",
+                                               tooltip="Save your answers as handed in"), "coursekit-submit")
+        self.score = _classed(w.HTML(value=""), "coursekit-score")
+        self.status = _classed(w.HTML(value=""), "coursekit-status")
+        self.check_button.on_click(lambda _: self.check())
+        self.submit_button.on_click(lambda _: self.check(event="submit"))
+        notes = {"practice": "Practice: instant feedback; your answers are saved on every Check.",
+                 "assessed": "Assessed: your answers are saved on every Check; feedback comes with your grade.",
+                 "key": "Instructor copy (answers included)."}
+        title = w.HTML(f"<h3>{html.escape(quiz.title)}</h3><small>{notes[quiz.mode]}</small>")
+        self.widget = _classed(
+            w.VBox([title, self.student, *(v.widget for v in self.questions),
+                    w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
+            "coursekit-quiz", f"coursekit-quiz-{quiz.id}",
+        )
+        self._restore()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def question(self, question_id: str) -> QuestionView:
+        for view in self.questions:
+            if view.question.id == question_id:
+                return view
+        raise KeyError(question_id)
+
+    def answers(self) -> dict:
+        """The answers entered so far, keyed by question id."""
+        answers = {v.question.id: v.get_answer() for v in self.questions}
+        return {k: v for k, v in answers.items() if v is not None}
+
+    def _restore(self) -> None:
+        """Prefill the answers this student saved before for this quiz version."""
+        if not self.student.value.strip():
+            return
+        try:
+            path = submission_path(self.submissions_dir, self.student.value, self.quiz.id)
+            if not path.exists():
+                return
+            saved = read_submission(path)
+        except CoursekitError:
+            return
+        if saved.quiz_version == self.quiz.version:
+            for view in self.questions:
+                if view.question.id in saved.answers:
+                    view.set_answer(saved.answers[view.question.id])
+            self.status.value = f"Restored your saved answers from {html.escape(str(path))}."
+
+    def check(self, event: str = "check") -> QuizResult:
+        """Grade, show feedback and the score, and save the answers (the buttons call this)."""
+        answers = self.answers()
+        result = grade_quiz(self.quiz, answers)
+        for view, question_result in zip(self.questions, result.results):
+            view.show(question_result)
+        self.score.value = f"<b>{html.escape(result.score_line())}</b>"
+        self.last_result = result
+        self._save(answers, result, event)
+        return result
+
+    def _save(self, answers: dict, result: QuizResult, event: str) -> None:
+        try:
+            saved = record_answers(self.quiz, self.student.value, answers, self.submissions_dir,
+                                   event=event, shown_score=result.score_line())
+        except (CoursekitError, OSError) as exc:
+            self.status.value = f"<b>Not saved:</b> {html.escape(str(exc))}"
+            self.status.add_class("coursekit-error")
+            return
+        self.status.remove_class("coursekit-error")
+        where = html.escape(str(saved.path))
+        if event == "submit":
+            message = f"Submitted. Hand in this file: <code>{where}</code>"
+        else:
+            message = f"Saved to <code>{where}</code> (check {saved.history_length})."
+        if saved.note:
+            message += f"<br>Note: {html.escape(saved.note)}"
+        self.status.value = message
+
+
+def build_quiz(quiz, quiz_dir=None, submissions_dir=None, student_id: str | None = None) -> QuizView:
+    """The :class:`QuizView` for ``quiz`` (an id, a quiz file or a :class:`Quiz`)."""
+    return QuizView(resolve_quiz(quiz, quiz_dir), submissions_dir=submissions_dir, student_id=student_id)
+
+
+def show_quiz(quiz, quiz_dir=None, submissions_dir=None, student_id: str | None = None) -> None:
+    """Display the quiz in the notebook (``show_quiz("part1")``)."""
+    from IPython.display import display
+
+    display(build_quiz(quiz, quiz_dir, submissions_dir, student_id).widget)
