@@ -148,3 +148,14 @@ def test_write_gradebook_paths(batch, key, tmp_path):
     out, summary = write_gradebook(book, tmp_path / "g.csv", tmp_path / "s.csv")
     assert out.read_text().splitlines()[0].startswith("student_id,part1:benefit,")
     assert summary.read_text().splitlines()[0] == ",".join(book.summary_columns)
+
+
+def test_student_text_cannot_become_a_spreadsheet_formula(tmp_path, key):
+    p1 = key["part1"]
+    answers = {"application": {"legal-summarization": {"choice": "bert", "justification": "=HYPERLINK(\"http://x\") legal"}}}
+    record_answers(p1, "=cmd|' /C calc'!A0", answers, tmp_path / "subs")
+    out, _ = write_gradebook(grade_submissions(tmp_path / "subs", key), tmp_path / "g.csv")
+    with out.open() as handle:
+        row = next(csv.DictReader(handle))
+    assert row["student_id"] == "'=cmd|' /C calc'!A0"
+    assert row["part1:application:justifications"].startswith("legal-summarization: =HYPERLINK")

@@ -224,11 +224,20 @@ def _summary(quizzes: dict[str, Quiz], graded: dict) -> tuple[list[str], list[di
     return SUMMARY_COLUMNS, rows
 
 
+def safe_cell(value):
+    """Text a student typed, made inert for spreadsheets: a cell starting with ``=``, ``+``,
+    ``-``, ``@`` or a control character would run as a formula in Excel or LibreOffice,
+    so it gets a leading apostrophe (OWASP's advice on CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv_text(columns: list[str], rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
