@@ -73,6 +73,29 @@ def first_single_choice(quiz_id: str, student_dir: Path):
     return question, wrong, right, feedback
 
 
+def answer_wrong_then_right(page, question, wrong, right, shots: Path) -> dict:
+    """Type a student id, click a wrong option and Check, then the right one and Check,
+    waiting each time for the kernel's feedback and saved-file message on the page."""
+    quiz = page.locator(".coursekit-quiz-part1")
+    quiz.wait_for(state="visible", timeout=30_000)  # the widget rendered from the kernel
+    box = quiz.locator(f".coursekit-question-{question.id}")
+    feedback = box.locator(".coursekit-feedback")
+    status = quiz.locator(".coursekit-status")
+    quiz.locator(".coursekit-student-id input").fill(STUDENT)
+    seen = {}
+    for label, option, state, check_no in (("wrong", wrong, "incorrect", 1), ("right", right, "correct", 2)):
+        box.get_by_role("radio", name=option.text, exact=True).check()
+        quiz.locator(".coursekit-check").click()
+        box.locator(f".coursekit-feedback.coursekit-{state}").wait_for(timeout=30_000)
+        status.filter(has_text=f"(check {check_no})").wait_for(timeout=30_000)
+        seen[label] = feedback.inner_text()
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=shots / f"jupyterlab-quiz-{state}.png")
+    seen["score"] = quiz.locator(".coursekit-score").inner_text()
+    seen["prompts"] = cell_prompts(page)
+    return seen
+
+
 def test_part1_quiz_in_jupyterlab(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -106,43 +129,25 @@ def test_part1_quiz_in_jupyterlab(tmp_path):
             with sync_playwright() as playwright:
                 browser = launch(playwright, chromium)
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
-                open_notebook(page, lab, notebook_name)
-                run_all_cells(page)
-                page.screenshot(path=shots / "jupyterlab-part1-after-run-all.png")
-
-                quiz = page.locator(".coursekit-quiz-part1")
-                quiz.wait_for(state="visible", timeout=30_000)
-                box = quiz.locator(f".coursekit-question-{question.id}")
-                feedback = box.locator(".coursekit-feedback")
-                status = quiz.locator(".coursekit-status")
-                quiz.locator(".coursekit-student-id input").fill(STUDENT)
-
-                # Wrong answer first: the kernel must grade it and save it.
-                box.get_by_role("radio", name=wrong.text, exact=True).check()
-                quiz.locator(".coursekit-check").click()
-                box.locator(".coursekit-feedback.coursekit-incorrect").wait_for(timeout=30_000)
-                status.filter(has_text="(check 1)").wait_for(timeout=30_000)
-                wrong_text = feedback.inner_text()
-                box.scroll_into_view_if_needed()
-                page.screenshot(path=shots / "jupyterlab-quiz-incorrect.png")
-
-                # Then the right one.
-                box.get_by_role("radio", name=right.text, exact=True).check()
-                quiz.locator(".coursekit-check").click()
-                box.locator(".coursekit-feedback.coursekit-correct").wait_for(timeout=30_000)
-                status.filter(has_text="(check 2)").wait_for(timeout=30_000)
-                right_text = feedback.inner_text()
-                score_text = quiz.locator(".coursekit-score").inner_text()
-                box.scroll_into_view_if_needed()
-                page.screenshot(path=shots / "jupyterlab-quiz-correct.png")
-                prompts = cell_prompts(page)
-                browser.close()
+                try:
+                    open_notebook(page, lab, notebook_name)
+                    run_all_cells(page)
+                    page.screenshot(path=shots / "jupyterlab-part1-after-run-all.png")
+                    seen = answer_wrong_then_right(page, question, wrong, right, shots)
+                except Exception:
+                    page.screenshot(path=shots / "jupyterlab-failure.png")
+                    print(f"screenshot of the failure: {shots / 'jupyterlab-failure.png'}\n"
+                          f"jupyter lab log (tail):\n{lab.log()[-3000:]}")
+                    raise
+                finally:
+                    browser.close()
         finally:
             lab.stop()
     elapsed = time.monotonic() - started
 
     assert lab.process.poll() is not None, "jupyter lab still running after stop()"
-    print(f"browser test: {len(prompts)} code cells ran, {elapsed:.1f} s, "
+    wrong_text, right_text, score_text = seen["wrong"], seen["right"], seen["score"]
+    print(f"browser test: {len(seen['prompts'])} code cells ran, {elapsed:.1f} s, "
           f"stopped leftover PIDs {reaper.stopped}, screenshots in {shots}")
 
     assert wrong_text.startswith("\u2718 " + expected[wrong.id].feedback), wrong_text

@@ -1,0 +1,81 @@
+"""Regenerate the README's screenshots from the real thing, never by hand.
+
+* ``docs/images/quiz-jupyterlab.png``: the Part 1 quiz in JupyterLab after a wrong and a
+  right answer, taken by the browser test (``tests/test_browser.py``).
+* ``docs/images/precision-recall.png``: the precision-recall plot of a lesson, as
+  ``coursekit render`` draws it: the lesson is rendered to HTML, opened in headless
+  Chromium, and the output of the first cell that calls ``plot_precision_recall`` is
+  captured.
+
+Usage (from the repository root, after ``make install browser-deps``)::
+
+    .venv/bin/python scripts/readme_images.py [--notebook NB.ipynb] [--skip-quiz] [--skip-plot]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS_IMAGES = REPO / "docs" / "images"
+PLOT_CALL = "plot_precision_recall"
+sys.path.insert(0, str(REPO / "tests"))  # the browser helpers live with the tests
+
+
+def quiz_screenshot() -> None:
+    env = dict(os.environ, COURSEKIT_UPDATE_DOCS_IMAGES="1")
+    subprocess.run([sys.executable, "-m", "pytest", "tests/test_browser.py", "-q", "-p", "no:cacheprovider"],
+                   cwd=REPO, env=env, check=True)
+    print(f"wrote {DOCS_IMAGES / 'quiz-jupyterlab.png'}")
+
+
+def notebooks_with_plot() -> list[Path]:
+    return [nb for nb in sorted((REPO / "notebooks").glob("*.ipynb")) if PLOT_CALL in nb.read_text()]
+
+
+def plot_screenshot(notebook: Path, out_dir: Path) -> Path:
+    from playwright.sync_api import sync_playwright
+
+    from browser.chromium import launch, require_chromium
+    from coursekit.render import render_lessons
+
+    (lesson,) = render_lessons([notebook], out_dir, profile="offline")
+    target = DOCS_IMAGES / "precision-recall.png"
+    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, require_chromium())
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(lesson.html_path.as_uri())
+        cell = page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=PLOT_CALL))
+        image = cell.locator(".jp-OutputArea-output img").first
+        image.wait_for(timeout=30_000)
+        image.screenshot(path=str(target))
+        browser.close()
+    print(f"wrote {target} (from {notebook.name}, rendered in {out_dir})")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook", type=Path, help=f"lesson with a {PLOT_CALL} cell (default: the first in notebooks/)")
+    parser.add_argument("--output", type=Path, default=REPO / "build" / "readme-render",
+                        help="where the rendered lesson goes (default: build/readme-render)")
+    parser.add_argument("--skip-quiz", action="store_true")
+    parser.add_argument("--skip-plot", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.skip_quiz:
+        quiz_screenshot()
+    if not args.skip_plot:
+        candidates = [args.notebook] if args.notebook else notebooks_with_plot()
+        if not candidates:
+            print(f"no notebook in notebooks/ calls {PLOT_CALL}; pass --notebook", file=sys.stderr)
+            return 2
+        plot_screenshot(candidates[0], args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
