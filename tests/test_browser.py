@@ -38,17 +38,6 @@ def fresh_copy(source: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def stand_in_notebook(target: Path) -> None:
-    """Until the lead's Part 1 notebook lands: the same quiz call, nothing else."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Part 1: Fundamentals of fine-tuning\n\n## Concept check"),
-        nbformat.v4.new_code_cell('from coursekit.quiz import show_quiz\n\nshow_quiz("part1")'),
-    ]
-    nbformat.write(nb, target)
-
-
 def student_quiz_dir(target: Path) -> Path:
     """The student copies of the quizzes (as released to a class), in ``target``."""
     from coursekit.quiz import release_quizzes
@@ -106,13 +95,9 @@ def test_part1_quiz_in_jupyterlab(tmp_path):
     shots = artifacts_dir()
     root = tmp_path / "lab-root"
     root.mkdir()
-    if PART1_NOTEBOOK.exists():
-        notebook_name = PART1_NOTEBOOK.name
-        fresh_copy(PART1_NOTEBOOK, root / notebook_name)
-    else:
-        notebook_name = "part1_quiz_stand_in.ipynb"
-        stand_in_notebook(root / notebook_name)
-        print(f"NOTE: {PART1_NOTEBOOK} not there yet; testing the quiz in a stand-in notebook")
+    assert PART1_NOTEBOOK.is_file(), f"{PART1_NOTEBOOK} is missing: the browser test opens it"
+    notebook_name = PART1_NOTEBOOK.name
+    fresh_copy(PART1_NOTEBOOK, root / notebook_name)
     submissions = tmp_path / "submissions"
     student_quizzes = student_quiz_dir(tmp_path / "student-quizzes")
     question, wrong, right, expected = first_single_choice("part1", student_quizzes)
