@@ -110,17 +110,36 @@ def default_notebooks() -> list[Path]:
 
 
 @contextlib.contextmanager
-def _kernel_environment(profile: str, submissions_dir: Path):
-    """Environment the kernels inherit: the tier, inline plots, throw-away submissions."""
+def _kernel_environment(profile: str, scratch: Path):
+    """Environment the kernels inherit: the tier, inline plots, throw-away quiz
+    submissions, and the students' copies of the quizzes (what a student would see)."""
     saved = dict(os.environ)
     os.environ["COURSEKIT_PROFILE"] = profile
-    os.environ["COURSEKIT_SUBMISSIONS_DIR"] = str(submissions_dir)
+    os.environ["COURSEKIT_SUBMISSIONS_DIR"] = str(scratch / "submissions")
     os.environ.pop("MPLBACKEND", None)  # a forced Agg backend would drop every plot
+    student_quizzes = _release_student_quizzes(scratch / "quizzes")
+    if student_quizzes is not None:
+        os.environ["COURSEKIT_QUIZ_DIR"] = str(student_quizzes)
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def _release_student_quizzes(target: Path) -> Path | None:
+    """Student copies of the course's quiz keys in ``target``; ``None`` (the notebooks
+    then find their quizzes as usual) when ``$COURSEKIT_QUIZ_DIR`` already says where
+    they are or there are no instructor keys to release."""
+    if os.environ.get("COURSEKIT_QUIZ_DIR"):
+        return None
+    try:
+        from coursekit.quiz import find_quiz_dir, release_quizzes
+
+        release_quizzes(find_quiz_dir(), target)
+    except CoursekitError:
+        return None
+    return target
 
 
 def _failed_cell(nb) -> tuple[int, str]:
@@ -134,7 +153,8 @@ def _failed_cell(nb) -> tuple[int, str]:
 def execute_notebook(path: Path, *, profile: str = "offline", timeout: int = 1800,
                      kernel_name: str = "python3"):
     """Run every cell of ``path`` (in its own folder) and return the executed notebook,
-    with the widget state stored in its metadata."""
+    with the widget state stored in its metadata. Quizzes show the students' copies and
+    any answers saved while running go to a temporary folder."""
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from nbconvert.preprocessors import ExecutePreprocessor
@@ -146,7 +166,7 @@ def execute_notebook(path: Path, *, profile: str = "offline", timeout: int = 180
         raise RenderError(f"{path}: cannot read the notebook: {exc}") from exc
     executor = ExecutePreprocessor(timeout=timeout, kernel_name=kernel_name, store_widget_state=True)
     with tempfile.TemporaryDirectory(prefix="coursekit-render-") as scratch, \
-            _kernel_environment(profile, Path(scratch) / "submissions"):
+            _kernel_environment(profile, Path(scratch)):
         try:
             executor.preprocess(nb, {"metadata": {"path": str(path.parent.resolve())}})
         except CellExecutionError as exc:
@@ -193,11 +213,20 @@ def widget_model_count(nb) -> int:
     return len(state.get("state", {}))
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and ``os.replace``, with the usual permissions (a page
+    may be served by a web server, so not mkstemp's owner-only 0600)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

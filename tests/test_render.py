@@ -3,6 +3,7 @@ embedded, scripts served from the output folder (no CDN), checked in headless Ch
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def lesson_notebook(path: Path) -> Path:
-    """A small lesson: a heading with a formula, a widget, a plot, the tier it ran on."""
+    """A small lesson: a heading with a formula, a widget, a plot, the tier it ran on, a quiz."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
@@ -32,6 +33,7 @@ def lesson_notebook(path: Path) -> Path:
             "import matplotlib.pyplot as plt\n"
             "fig, ax = plt.subplots(figsize=(3, 2))\nax.plot([0, 1], [1, 0.5])\nax.set_title('PR')\nplt.show()"
         ),
+        nbformat.v4.new_code_cell('from coursekit.quiz import show_quiz\n\nshow_quiz("part1")'),
     ]
     nbformat.write(nb, path)
     return path
@@ -61,6 +63,7 @@ def rendered(tmp_path_factory):
                             "JUPYTER_RUNTIME_DIR": home / "runtime", "MPLBACKEND": "Agg",
                             "COURSEKIT_PROFILE": "full", "HF_HUB_OFFLINE": "1"}.items():
             mp.setenv(name, str(value))
+        mp.delenv("COURSEKIT_QUIZ_DIR", raising=False)  # render releases the student copies itself
         notebook = lesson_notebook(base / "tiny_lesson.ipynb")
         out = base / "site"
         lessons = render_lessons([notebook], out, profile="offline", log=None)
@@ -77,10 +80,13 @@ def test_render_embeds_widget_state_plot_and_local_scripts(rendered):
     state_tag = re.search(rf'<script type="{re.escape(WIDGET_STATE_MIME)}">(.*?)</script>', page, re.S)
     assert state_tag, "no widget state embedded"
     models = json.loads(state_tag.group(1))["state"]
-    values = {m["model_name"]: m["state"].get("value") for m in models.values()}
-    assert values.get("IntSliderModel") == 7 and values.get("LabelModel") == "rendered widget"
-    assert lesson.widget_models == len(models) >= 3
+    values = [(m["model_name"], m["state"].get("value")) for m in models.values()]
+    assert ("IntSliderModel", 7) in values and ("LabelModel", "rendered widget") in values
+    assert lesson.widget_models == len(models) > 3
     assert "application/vnd.jupyter.widget-view+json" in page
+
+    # The quiz is the students' practice copy, not the instructor key the repo holds.
+    assert "Practice: instant feedback" in page and "Instructor copy" not in page
 
     # The plot is inline, and the kernel ran on the tier asked for (not $COURSEKIT_PROFILE).
     assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
@@ -95,6 +101,10 @@ def test_render_embeds_widget_state_plot_and_local_scripts(rendered):
         assert not re.match(r"^[a-z]+:|^//", ref), f"page loads {ref} from outside the folder"
         assert (out / ref).is_file(), f"{ref} is referenced but not in {out}"
     assert not re.search(r"(unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com)", page)
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert lesson.html_path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
 
     index = (out / "index.html").read_text()
     assert 'href="tiny_lesson.html"' in index and "Tiny lesson" in index
@@ -125,8 +135,9 @@ def test_rendered_widget_and_formula_show_in_chromium_offline(rendered):
         page.goto(lesson.html_path.as_uri())
         slider = page.locator(".widget-slider")
         slider.wait_for(timeout=30_000)  # drawn by the local html-manager from the saved state
+        page.locator(".coursekit-quiz-part1 .coursekit-check").wait_for(timeout=30_000)
         label_text = page.locator(".widget-label", has_text="rendered widget").inner_text()
-        readout = page.locator(".widget-readout").inner_text()
+        readout = page.locator(".widget-hslider .widget-readout").inner_text()
         page.locator("mjx-container").first.wait_for(timeout=30_000)  # local MathJax typeset
         page.screenshot(path=artifacts_dir() / "rendered-lesson.png", full_page=True)
         browser.close()
