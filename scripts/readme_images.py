@@ -4,8 +4,9 @@
   right answer, taken by the browser test (``tests/test_browser.py``).
 * ``docs/images/precision-recall.png``: the precision-recall plot of a lesson, as
   ``coursekit render`` draws it: the lesson is rendered to HTML, opened in headless
-  Chromium, and the output of the first cell that calls ``plot_precision_recall`` is
-  captured.
+  Chromium, and the plot in the output of the first cell whose code mentions
+  ``precision_recall`` (``plot_precision_recall(...)`` or
+  ``analysis.figures["precision_recall.png"]``) is captured.
 
 Usage (from the repository root, after ``make install browser-deps``)::
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS_IMAGES = REPO / "docs" / "images"
-PLOT_CALL = "plot_precision_recall"
+PLOT_CALL = "precision_recall"
 sys.path.insert(0, str(REPO / "tests"))  # the browser helpers live with the tests
 
 
@@ -33,7 +34,14 @@ def quiz_screenshot() -> None:
 
 
 def notebooks_with_plot() -> list[Path]:
-    return [nb for nb in sorted((REPO / "notebooks").glob("*.ipynb")) if PLOT_CALL in nb.read_text()]
+    """The lessons with a code cell that mentions the precision-recall plot."""
+    import nbformat
+
+    def has_plot(path: Path) -> bool:
+        cells = nbformat.read(path, as_version=4).cells
+        return any(c.cell_type == "code" and PLOT_CALL in c.source for c in cells)
+
+    return [nb for nb in sorted((REPO / "notebooks").glob("*.ipynb")) if has_plot(nb)]
 
 
 def plot_screenshot(notebook: Path, out_dir: Path) -> Path:
@@ -60,7 +68,7 @@ def plot_screenshot(notebook: Path, out_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebook", type=Path, help=f"lesson with a {PLOT_CALL} cell (default: the first in notebooks/)")
+    parser.add_argument("--notebook", type=Path, help="lesson with a precision-recall plot (default: the first such in notebooks/)")
     parser.add_argument("--output", type=Path, default=REPO / "build" / "readme-render",
                         help="where the rendered lesson goes (default: build/readme-render)")
     parser.add_argument("--skip-quiz", action="store_true")
@@ -71,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_plot:
         candidates = [args.notebook] if args.notebook else notebooks_with_plot()
         if not candidates:
-            print(f"no notebook in notebooks/ calls {PLOT_CALL}; pass --notebook", file=sys.stderr)
+            print(f"no notebook in notebooks/ mentions {PLOT_CALL}; pass --notebook", file=sys.stderr)
             return 2
         plot_screenshot(candidates[0], args.output)
     return 0
