@@ -23,8 +23,15 @@ if [ -f "$EMBED" ] && [ -f "$REQUIRE" ] && [ -f "$MATHJAX" ]; then
     exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
-    echo "install_widget_assets: ERROR: npm not found (apt-get install -y npm)" >&2
-    exit 1
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+        echo "install_widget_assets: npm not found; installing Debian's npm"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends npm >/dev/null
+    else
+        echo "install_widget_assets: ERROR: npm not found (sudo apt-get install -y npm)" >&2
+        exit 1
+    fi
 fi
 
 mkdir -p "$DEST"
