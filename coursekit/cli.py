@@ -15,6 +15,9 @@ COMMAND_MODULES = [
     "coursekit.commands.evaluate_cmd",
     "coursekit.commands.render_cmd",
     "coursekit.commands.quiz_cmd",
+    "coursekit.commands.export_cmd",
+    "coursekit.commands.serve_cmd",
+    "coursekit.commands.azure_cmd",
 ]
 
 

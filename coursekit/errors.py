@@ -29,3 +29,11 @@ class QuizError(CoursekitError, ValueError):
 
 class SubmissionError(CoursekitError, ValueError):
     """A quiz submission that cannot be saved or graded: names the file and the field."""
+
+
+class ExportError(CoursekitError, RuntimeError):
+    """A model folder could not be exported to ONNX (names the folder and what is wrong)."""
+
+
+class ServingError(CoursekitError, RuntimeError):
+    """The local scoring server could not start or answer (names the folder or port)."""

@@ -1,0 +1,171 @@
+"""``coursekit azure plan | train | deploy | invoke | logs | delete``."""
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def _workspace_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("workspace (default: config.json, then $AZURE_SUBSCRIPTION_ID, "
+                             "$AZURE_RESOURCE_GROUP, $AZUREML_WORKSPACE_NAME)")
+    g.add_argument("--config", help="path of the workspace config.json downloaded from the portal")
+    g.add_argument("--subscription", help="subscription id")
+    g.add_argument("--resource-group", help="resource group name")
+    g.add_argument("--workspace", help="Azure ML workspace name")
+
+
+def _training_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--nodes", type=int, default=1, help="GPU nodes (default: 1; 2+ runs multi-node)")
+    p.add_argument("--processes-per-node", type=int, default=1, help="training processes per node: one per GPU")
+    p.add_argument("--gpu-size", default="Standard_NC4as_T4_v3", help="VM size of the GPU cluster")
+    p.add_argument("--compute", default="gpu-cluster", help="compute cluster name (created if missing)")
+    p.add_argument("--dedicated", action="store_true", help="dedicated nodes instead of cheaper low-priority ones")
+
+
+def _deployment_options(p: argparse.ArgumentParser, slot_default: str = "blue") -> None:
+    p.add_argument("--endpoint", default="coursekit-sentiment", help="endpoint name (unique per region)")
+    p.add_argument("--slot", default=slot_default, choices=["blue", "green"], help="deployment slot")
+    p.add_argument("--instance-type", default="Standard_DS3_v2", help="VM size of the deployment")
+    p.add_argument("--instance-count", type=int, default=1, help="number of instances")
+
+
+def add_parser(subparsers) -> None:
+    azure = subparsers.add_parser("azure", help="Azure ML: plan, train on GPU, deploy, invoke, logs, delete",
+                                  description="Train and deploy on Azure ML. `plan` works offline; the other "
+                                              "commands need a workspace and `az login` (or another credential).")
+    sub = azure.add_subparsers(dest="azure_command", metavar="ACTION")
+    sub.required = True
+
+    plan = sub.add_parser("plan", help="print the validated specs and the estimated hourly cost (offline)")
+    _training_options(plan)
+    _deployment_options(plan)
+    plan.add_argument("--model-dir", help="exported ONNX folder to include the model registration")
+    plan.add_argument("--data", help="local data file to include the data asset")
+    plan.add_argument("--prices", help="JSON price table to use instead of the built-in one")
+    plan.add_argument("--brief", action="store_true", help="the cost table only, not the specs")
+    plan.set_defaults(func=run_plan)
+
+    train = sub.add_parser("train", help="run `coursekit train` as a command job on a GPU cluster")
+    _workspace_options(train)
+    _training_options(train)
+    train.add_argument("--data", help="local CSV to upload, or an azureml:NAME:VERSION data asset "
+                                      "(default: the project's sample reviews)")
+    train.add_argument("--profile", default="full", choices=["full", "offline"], help="tier on the cluster")
+    train.add_argument("--no-stream", action="store_true", help="submit and return without streaming the log")
+    train.add_argument("train_args", nargs=argparse.REMAINDER, help="after --: more `coursekit train` options")
+    train.set_defaults(func=run_train)
+
+    deploy = sub.add_parser("deploy", help="register the model and deploy it to a managed online endpoint")
+    _workspace_options(deploy)
+    deploy.add_argument("model_dir", help="exported ONNX folder, or a trained model folder (exported first)")
+    _deployment_options(deploy)
+    deploy.add_argument("--traffic", type=int, help="percent of traffic for this slot (default: 100 for the "
+                                                    "first deployment, 0 for a new slot next to a live one)")
+    deploy.set_defaults(func=run_deploy)
+
+    invoke = sub.add_parser("invoke", help="score texts on the endpoint")
+    _workspace_options(invoke)
+    invoke.add_argument("--endpoint", default="coursekit-sentiment")
+    invoke.add_argument("--slot", choices=["blue", "green"], help="call this slot directly (default: by traffic)")
+    invoke.add_argument("--text", action="append", help="a text to score (repeatable)")
+    invoke.add_argument("--file", help="texts to score, one per line")
+    invoke.set_defaults(func=run_invoke)
+
+    logs = sub.add_parser("logs", help="container logs and monitoring summary of a deployment")
+    _workspace_options(logs)
+    logs.add_argument("--endpoint", default="coursekit-sentiment")
+    logs.add_argument("--slot", default="blue", choices=["blue", "green"])
+    logs.add_argument("--lines", type=int, default=100)
+    logs.add_argument("--container", choices=["inference-server", "storage-initializer"],
+                      help="which container (default: the inference server)")
+    logs.set_defaults(func=run_logs)
+
+    delete = sub.add_parser("delete", help="delete the endpoint so that it stops costing money")
+    _workspace_options(delete)
+    delete.add_argument("--endpoint", default="coursekit-sentiment")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(func=run_delete)
+
+
+def _training(args):
+    from ..azure.specs import TrainingOptions
+
+    return TrainingOptions(nodes=args.nodes, processes_per_node=args.processes_per_node, gpu_size=args.gpu_size,
+                           compute=args.compute, low_priority=not args.dedicated,
+                           max_nodes=max(2, args.nodes))
+
+
+def _deployment(args):
+    from ..azure.specs import DeploymentOptions
+
+    return DeploymentOptions(endpoint=args.endpoint, slot=args.slot, instance_type=args.instance_type,
+                             instance_count=args.instance_count)
+
+
+def _client(args):
+    """Workspace and credentials first, each failing fast with what is missing."""
+    from ..azure.cloud import say
+    from ..azure.workspace import get_credential, ml_client, resolve_workspace
+
+    workspace = resolve_workspace(args.subscription, args.resource_group, args.workspace, args.config)
+    say(f"using {workspace.describe()}")
+    return ml_client(workspace, get_credential())
+
+
+def run_plan(args) -> int:
+    from ..azure.plan import build_plan
+
+    plan = build_plan(_training(args), _deployment(args), export_dir=args.model_dir, data_file=args.data,
+                      price_file=args.prices)
+    print(plan.to_text(show_specs=not args.brief))
+    return 0
+
+
+def run_train(args) -> int:
+    from ..azure import cloud
+    from ..profiles import sample_reviews_path
+
+    options = _training(args)
+    options.profile = args.profile
+    options.data = args.data or str(sample_reviews_path())
+    options.extra_args = args.train_args[1:] if args.train_args[:1] == ["--"] else list(args.train_args)
+    job = cloud.submit_training(_client(args), options, stream=not args.no_stream)
+    return 0 if args.no_stream or str(job.status).lower() == "completed" else 1
+
+
+def run_deploy(args) -> int:
+    from ..azure import cloud
+    from ..serving.local_server import resolve_export_dir
+
+    export_dir = resolve_export_dir(args.model_dir)
+    cloud.deploy(_client(args), export_dir, _deployment(args), traffic=args.traffic)
+    return 0
+
+
+def run_invoke(args) -> int:
+    from ..azure import cloud
+
+    texts = list(args.text or []) or cloud.example_texts(args.file)
+    result = cloud.invoke(_client(args), args.endpoint, texts, args.slot)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def run_logs(args) -> int:
+    from ..azure import cloud
+
+    client = _client(args)
+    print(cloud.logs(client, args.endpoint, args.slot, args.lines, args.container))
+    print(json.dumps(cloud.monitoring_summary(client, args.endpoint), indent=2))
+    return 0
+
+
+def run_delete(args) -> int:
+    from ..azure import cloud
+
+    client = _client(args)
+    if not cloud.confirm(f"delete endpoint {args.endpoint!r} and all its deployments?", args.yes):
+        print("not deleted")
+        return 1
+    cloud.delete(client, args.endpoint)
+    return 0

@@ -1,0 +1,10 @@
+"""Stage 5 of the pipeline: export the fine-tuned classifier to ONNX Runtime (fp32 and int8)
+and check that the exported model is the same model, only faster."""
+from .manifest import FP32_NAME, INT8_NAME, MANIFEST_NAME, PARITY_NAME, is_export_dir, read_manifest
+from .onnx_export import ExportResult, check_model_dir, export_onnx
+from .parity import compare_logits, format_parity_table, parity_report
+from .quantize import quantize_int8
+
+__all__ = ["export_onnx", "ExportResult", "check_model_dir", "quantize_int8", "parity_report",
+           "format_parity_table", "compare_logits", "is_export_dir", "read_manifest",
+           "FP32_NAME", "INT8_NAME", "MANIFEST_NAME", "PARITY_NAME"]

@@ -1,0 +1,46 @@
+"""Dynamic int8 quantization of an exported graph with ONNX Runtime's quantizer.
+
+Weights of MatMul/Attention/Gather become int8 once; activations are quantized on the
+fly per batch, so no calibration data is needed. On CPUs with VNNI/AVX512 this is the
+fastest way to serve a BERT-sized classifier, for a logit change of about 1e-3.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from .manifest import default_file_mode
+
+
+def quantize_int8(fp32_path: str | os.PathLike, int8_path: str | os.PathLike, *,
+                  per_channel: bool = False) -> Path:
+    """Write an int8 dynamically quantized copy of ``fp32_path`` to ``int8_path`` (atomically)."""
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32_path, int8_path = Path(fp32_path), Path(int8_path)
+    int8_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".int8-", suffix=".onnx", dir=int8_path.parent)
+    os.close(fd)
+    quant_logger = logging.getLogger()  # the quantizer warns through the root logger
+    level = quant_logger.level
+    quant_logger.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(
+            str(fp32_path),
+            tmp,
+            weight_type=QuantType.QInt8,
+            per_channel=per_channel,
+            # Fused ORT ops (com.microsoft domain) defeat shape inference: say the
+            # tensors the quantizer cannot type are float.
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
+        os.chmod(tmp, default_file_mode())
+        os.replace(tmp, int8_path)
+    finally:
+        quant_logger.setLevel(level)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return int8_path

@@ -1,0 +1,79 @@
+"""The same classifier behind two engines: PyTorch eager and an ONNX Runtime session.
+
+Both take the same int64 numpy batch (what the Hugging Face tokenizer returns) and give
+numpy logits, so parity checks and latency runs compare like with like.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def encode(tokenizer, texts: list[str], max_length: int, *, pad_to_max: bool = False) -> dict[str, np.ndarray]:
+    """Tokenize ``texts`` to int64 arrays (longest-in-batch padding, or exactly ``max_length``)."""
+    encoded = tokenizer(
+        list(texts),
+        padding="max_length" if pad_to_max else True,
+        truncation=True,
+        max_length=max_length,
+        return_tensors="np",
+    )
+    return {name: np.asarray(value, dtype=np.int64) for name, value in encoded.items()}
+
+
+class TorchClassifier:
+    """PyTorch eager inference (``torch.inference_mode``) of a saved HF classifier."""
+
+    engine = "pytorch"
+
+    def __init__(self, model_dir: str | os.PathLike, threads: int | None = None):
+        import torch
+        from transformers import AutoModelForSequenceClassification
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.model_dir = Path(model_dir)
+        self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir).eval()
+        import inspect
+
+        accepted = set(inspect.signature(self.model.forward).parameters)
+        self.input_names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in accepted]
+
+    def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            tensors = {n: torch.from_numpy(batch[n]) for n in self.input_names if n in batch}
+            return self.model(**tensors).logits.float().numpy()
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.model_dir.glob("*.safetensors")) or sum(
+            p.stat().st_size for p in self.model_dir.glob("pytorch_model*.bin")
+        )
+
+
+class OrtClassifier:
+    """An ONNX Runtime CPU session over one exported graph."""
+
+    def __init__(self, onnx_path: str | os.PathLike, threads: int | None = None, engine: str | None = None):
+        import onnxruntime as ort
+
+        self.path = Path(onnx_path)
+        self.engine = engine or self.path.stem
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
+
+    def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        return self.session.run(["logits"], {n: batch[n] for n in self.input_names})[0]
+
+    @property
+    def size_bytes(self) -> int:
+        return self.path.stat().st_size

@@ -1,0 +1,13 @@
+"""Stage 6: serve the exported model with Azure ML's own inference server.
+
+``score.py`` is the deployment's entry script (no torch anywhere in its imports);
+``endpoint-conda.yml`` is its small environment; :mod:`.local_server` runs it locally in
+``azmlinfsrv``, bound to loopback. Nothing here imports torch, so the package can be used
+from an environment without it.
+"""
+from pathlib import Path
+
+SCORE_SCRIPT = Path(__file__).with_name("score.py")
+ENDPOINT_CONDA_FILE = Path(__file__).with_name("endpoint-conda.yml")
+
+__all__ = ["SCORE_SCRIPT", "ENDPOINT_CONDA_FILE"]

@@ -1,0 +1,197 @@
+"""The Azure ML scoring script in-process: request validation, predictions, no torch."""
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import yaml
+
+import deploy_support
+from coursekit.serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
+from coursekit.serving import score
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory):
+    return deploy_support.export_dir(tmp_path_factory)
+
+
+@pytest.fixture
+def scorer(exported, monkeypatch):
+    monkeypatch.setenv("AZUREML_MODEL_DIR", str(exported))
+    monkeypatch.setenv("COURSEKIT_MAX_TEXTS", "8")
+    monkeypatch.setenv("COURSEKIT_MAX_CHARS", "200")
+    score.init()
+    yield score
+    score.classifier = None
+
+
+# --- request validation (no model needed) -----------------------------------------------
+@pytest.mark.parametrize("body, expected", [
+    ('{"texts": ["good", "bad"]}', ["good", "bad"]),
+    ('{"text": "one review"}', ["one review"]),
+    ('{"texts": "a single text"}', ["a single text"]),
+    (b'{"texts": ["bytes body"]}', ["bytes body"]),
+    ({"texts": ["already decoded"]}, ["already decoded"]),
+])
+def test_accepted_requests(body, expected):
+    assert score.parse_request(body) == expected
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "request body is empty"),
+    ("{not json", "not valid JSON"),
+    ('["a", "b"]', "expected a JSON object"),
+    ('"just a string"', "expected a JSON object"),
+    ('{"reviews": ["x"]}', "missing key 'texts'"),
+    ('{"texts": ["x"], "text": "y"}', "not both"),
+    ('{"texts": ["x"], "extra": 1}', "unexpected key(s) 'extra'"),
+    ('{"texts": []}', "'texts' is empty"),
+    ('{"texts": {"a": 1}}', "'texts' must be a list of strings, got a JSON object"),
+    ('{"texts": ["ok", 3]}', "texts[1] must be a string, got a JSON number"),
+    ('{"texts": ["ok", null]}', "texts[1] must be a string, got a JSON null"),
+    ('{"texts": ["ok", "   "]}', "texts[1] is empty or only whitespace"),
+    ('{"text": 5}', "'text' must be a string"),
+    ('{"texts": ["%s"]}' % ("x" * 11), "texts[0] has 11 characters; the limit is 10"),
+    ('{"texts": ["a", "b", "c", "d"]}', "holds 4 texts; the limit is 3"),
+    (b"\xff\xfe", "not UTF-8"),
+])
+def test_rejected_requests_name_the_problem(body, message):
+    with pytest.raises(score.RequestError) as info:
+        score.parse_request(body, max_texts=3, max_chars=10)
+    assert message in str(info.value)
+
+
+def test_cleaning_matches_the_training_pipeline():
+    from coursekit.data import clean_text
+
+    samples = ["Great<br />product!!! 😀 visit https://x.example/a?b=1 NOW",
+               "Caf\u00e9 \u201cquoted\u201d it\u2019s \u00bd price\u0085 \u0096 done",
+               "<b>BOLD</b> &amp; tabs\tand\nnewlines", "   ", "émoji only 🎉🎉", "A\u200bB ﬁne"]
+    for text in samples:
+        assert score.clean_text(text) == clean_text(text), text
+
+
+# --- with the exported model ----------------------------------------------------------------
+def test_run_returns_labels_and_probabilities(scorer):
+    result = scorer.run(json.dumps({"texts": ["I love it, works great", "Broke after a day."]}))
+    assert [set(p) for p in result["predictions"]] == [{"label", "score", "probabilities"}] * 2
+    for pred in result["predictions"]:
+        assert pred["label"] in ("NEGATIVE", "POSITIVE")
+        assert sum(pred["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+        assert pred["score"] == max(pred["probabilities"].values())
+    assert result["model"]["file"] == "model.int8.onnx" and result["model"]["cleans_text"] is True
+    single = scorer.run('{"text": "I love it, works great"}')["predictions"][0]
+    # int8 activations are quantized per batch: alone, a text's scores move slightly
+    assert single["probabilities"]["POSITIVE"] == pytest.approx(
+        result["predictions"][0]["probabilities"]["POSITIVE"], abs=0.01)
+
+
+@pytest.mark.parametrize("body, status, fragment", [
+    ("{oops", 400, "not valid JSON"),
+    ('{"texts": ["x"] , "mode": "fast"}', 400, "unexpected key"),
+    (json.dumps({"texts": ["x"] * 9}), 400, "limit is 8"),
+    (json.dumps({"text": "y" * 201}), 400, "limit is 200"),
+])
+def test_bad_requests_get_400_not_500(scorer, body, status, fragment):
+    response = scorer.run(body)
+    assert response.status_code == status
+    assert fragment in json.loads(response.get_data())["message"]
+
+
+def test_onnx_probabilities_match_pytorch(scorer, exported, tmp_path_factory):
+    import numpy as np
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from coursekit.data import clean_text
+    from coursekit.export.runners import encode
+
+    texts, _ = deploy_support.sample_texts(16)
+    fp32 = score.OnnxSentimentClassifier(exported, "model.onnx")
+    got = fp32.logits(texts)
+    model = AutoModelForSequenceClassification.from_pretrained(deploy_support.classifier_dir(tmp_path_factory)).eval()
+    from transformers import AutoTokenizer
+
+    batch = encode(AutoTokenizer.from_pretrained(exported), [clean_text(t) for t in texts], 64)
+    with torch.inference_mode():
+        want = model(**{k: torch.from_numpy(v) for k, v in batch.items()}).logits.numpy()
+    assert np.abs(got - want).max() < 1e-4
+
+
+def test_tokenizer_matches_transformers(exported):
+    """The endpoint's bare ``tokenizers`` encoding equals the HF tokenizer's, truncation included."""
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(exported)
+    ours = score.OnnxSentimentClassifier(exported)
+    texts = ["short", "a much longer text " * 40, "Mixed CASE, punctuation!? and numbers 123"]
+    mine = ours.encode(texts)
+    theirs = hf([score.clean_text(t) for t in texts], padding=True, truncation=True, max_length=64,
+                return_tensors="np")
+    for name in mine:
+        assert (mine[name] == theirs[name]).all(), name
+    assert mine["input_ids"].shape[1] == 64
+
+
+def test_finds_a_registered_folder_one_level_down(exported, tmp_path):
+    mount = tmp_path / "mount"  # Azure ML mounts the registered folder under its own name
+    mount.mkdir()
+    (mount / "coursekit-sentiment-onnx").symlink_to(exported, target_is_directory=True)
+    assert score.find_export_dir(mount) == mount / "coursekit-sentiment-onnx"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match="export the model first"):
+        score.find_export_dir(empty)
+
+
+def test_init_without_model_dir_explains(monkeypatch):
+    monkeypatch.delenv("AZUREML_MODEL_DIR", raising=False)
+    with pytest.raises(RuntimeError, match="AZUREML_MODEL_DIR is not set"):
+        score.init()
+
+
+# --- the endpoint image stays small -----------------------------------------------------------
+def test_score_module_imports_and_scores_without_torch(exported):
+    """Block torch and transformers, import the scoring script, score one text."""
+    code = textwrap.dedent(f"""
+        import importlib.abc, json, os, sys
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name.split('.')[0] in ('torch', 'transformers'):
+                    raise ImportError('blocked: ' + name)
+        sys.meta_path.insert(0, Block())
+        os.environ['AZUREML_MODEL_DIR'] = {str(exported)!r}
+        import coursekit.serving.score as score
+        score.init()
+        out = score.run(json.dumps({{'texts': ['works great']}}))
+        assert out['predictions'][0]['label'] in ('NEGATIVE', 'POSITIVE')
+        assert not any(m.split('.')[0] in ('torch', 'transformers') for m in sys.modules)
+        print('ok')
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("ok")
+
+
+def test_endpoint_environment_lists_every_import_of_score():
+    tree = ast.parse(SCORE_SCRIPT.read_text())
+    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+               for alias in node.names}
+    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    third_party = sorted(m for m in modules if m not in sys.stdlib_module_names and m != "__future__")
+    distributions = importlib.metadata.packages_distributions()
+    env = yaml.safe_load(ENDPOINT_CONDA_FILE.read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    pinned = {line.split("==")[0].lower(): line.split("==")[1] for line in pip}
+    for module in third_party:
+        dist = distributions[module][0].lower()
+        assert dist in pinned, f"{module} ({dist}) is imported by score.py but not in {ENDPOINT_CONDA_FILE.name}"
+        assert importlib.metadata.version(dist) == pinned[dist], f"{dist}: tested version differs from the pin"
+    assert not {"torch", "transformers"} & set(pinned)
