@@ -143,10 +143,12 @@ def _release_student_quizzes(target: Path) -> Path | None:
 
 
 def _failed_cell(nb) -> tuple[int, str]:
+    """Index (from 0, Markdown cells included), first code line and error of the failed cell."""
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return index, f"{output.get('ename')}: {output.get('evalue')}"
+                first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+                return index, f"{first_line[:60]!r}: {output.get('ename')}: {output.get('evalue')}"
     return -1, ""
 
 
