@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 SEED = 20261126
-PER_DOMAIN_AND_LABEL = 50  # 5 domains x 2 labels x 50 = 500 reviews
+PER_DOMAIN_AND_LABEL = 100  # 5 domains x 2 labels x 100 = 1,000 reviews
 OUT = Path(__file__).resolve().parents[1] / "coursekit" / "data" / "sample_reviews.csv"
 
 DOMAINS = {

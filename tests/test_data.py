@@ -108,7 +108,7 @@ def test_split_is_stratified_seeded_and_disjoint():
     ds = load_reviews(sample_reviews_path())
     a, b = split_dataset(ds, seed=42), split_dataset(ds, seed=42)
     sizes = {k: len(v) for k, v in a.items()}
-    assert sizes == {"train": 400, "validation": 50, "test": 50}
+    assert sizes == {"train": 800, "validation": 100, "test": 100}
     assert a["test"]["text"] == b["test"]["text"]
     assert a["test"]["text"] != split_dataset(ds, seed=7)["test"]["text"]
     parts = [set(a[k]["text"]) for k in ("train", "validation", "test")]

@@ -2,7 +2,7 @@
 from .cleaning import CleaningConfig, clean_text
 from .loading import load_reviews
 from .splitting import split_dataset
-from .tokenization import padding_collator, tokenize_splits
+from .tokenization import padding_collator, padding_stats, tokenize_splits
 
 
 def clean_dataset(dataset, config: CleaningConfig | None = None):
@@ -19,4 +19,4 @@ def clean_dataset(dataset, config: CleaningConfig | None = None):
 
 
 __all__ = ["CleaningConfig", "clean_text", "clean_dataset", "load_reviews", "split_dataset",
-           "tokenize_splits", "padding_collator"]
+           "tokenize_splits", "padding_collator", "padding_stats"]

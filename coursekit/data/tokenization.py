@@ -31,3 +31,21 @@ def padding_collator(tokenizer, pad_to_multiple_of: int | None = None):
     from transformers import DataCollatorWithPadding
 
     return DataCollatorWithPadding(tokenizer=tokenizer, pad_to_multiple_of=pad_to_multiple_of)
+
+
+def padding_stats(lengths, batch_size: int = 16, max_length: int = 256, group_by_length: bool = False) -> dict:
+    """How many tokens each padding strategy computes on, for texts of ``lengths`` tokens.
+
+    ``max_length``: every text padded to ``max_length`` (the literal setup).
+    ``dynamic``: each batch padded to its own longest text (in the given order, or
+    sorted by length when ``group_by_length``). ``real`` counts the non-pad tokens.
+    """
+    lengths = [min(int(n), max_length) for n in lengths]
+    ordered = sorted(lengths) if group_by_length else lengths
+    batches = [ordered[i:i + batch_size] for i in range(0, len(ordered), batch_size)]
+    dynamic = sum(max(b) * len(b) for b in batches)
+    padded = max_length * len(lengths)
+    real = sum(lengths)
+    return {"real_tokens": real, "dynamic_tokens": dynamic, "max_length_tokens": padded,
+            "dynamic_waste": 1 - real / dynamic, "max_length_waste": 1 - real / padded,
+            "speedup_bound": padded / dynamic}
