@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-METRIC_NAMES = ("accuracy", "precision", "recall", "f1")
+METRIC_NAMES = ("accuracy", "precision", "recall", "f1")  # one module file each
 
 
 def metric_path(name: str) -> str:
