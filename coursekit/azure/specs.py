@@ -8,6 +8,7 @@ Nothing here talks to Azure: building and validating specs works offline.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ SPEC_DIR = PROJECT_ROOT / "azureml"
 TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
 ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest"
 TAGS = {"course": "coursekit"}
+
+# The SDK announces on stderr that DataCollector is "experimental" each session; the
+# notice adds nothing for students (data collection is a documented deployment field).
+logging.getLogger("azure.ai.ml._utils._experimental").setLevel(logging.ERROR)
 
 
 @dataclass
