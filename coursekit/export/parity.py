@@ -81,6 +81,7 @@ def parity_report(
     if (export_dir / INT8_NAME).exists():
         runners["onnx_int8"] = OrtClassifier(export_dir / INT8_NAME, threads, engine="onnx_int8")
 
+    load_before = _load_average()
     logits = {name: _batched_logits(r, tokenizer, texts, max_length) for name, r in runners.items()}
     engines = {}
     for name, runner in runners.items():
@@ -116,9 +117,18 @@ def parity_report(
         "engines": engines,
         "latency_ms": latency,
         "speedup_vs_pytorch": speedup,
-        "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+                    # other work on the machine inflates every latency; the 1-minute load says how much
+                    "load_average_1m": {"before": load_before, "after": _load_average()}},
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not on every platform
+        return None
 
 
 def format_parity_table(report: dict) -> str:
@@ -141,4 +151,7 @@ def format_parity_table(report: dict) -> str:
     title = (f"{report['n_texts']} texts{' from ' + report['data'] if report['data'] else ''}; "
              f"latency at sequence length {report['seq_len']}, {report['threads']} thread(s), "
              f"median of {report['repeats']} interleaved runs")
+    load = report.get("machine", {}).get("load_average_1m", {})
+    if load.get("before") is not None:
+        title += f"; machine load {load['before']} → {load['after']} on {report['machine']['cpu_count']} CPUs"
     return title + "\n" + "\n".join(lines)
