@@ -20,6 +20,9 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("COURSEKIT_PROFILE", "offline")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # The notebook kernels get these process-wide (pytest_configure); unit tests set their own.
+    for name in ("COURSEKIT_SUBMISSIONS_DIR", "COURSEKIT_STUDENT_ID", "COURSEKIT_RESULTS"):
+        monkeypatch.delenv(name, raising=False)
     yield home
 
 

@@ -94,7 +94,7 @@ def main(argv=None) -> int:
 
     from coursekit.data import clean_dataset
     from coursekit.evaluation.crossval import FULL, CrossValSettings, cross_validate_baseline, cross_validate_finetune
-    from coursekit.evaluation.files import atomic_write_json
+    from coursekit.fileio import write_json_atomic
     from coursekit.profiles import get_profile
     from coursekit.progress import configure_quiet_libraries
 
@@ -159,7 +159,7 @@ def main(argv=None) -> int:
         r = ood[key]
         print(f"{name:<24}{r['uci_test']['accuracy']:>10.3f}{r['sst2_dev']['accuracy']:>10.3f}"
               f"{r['accuracy_drop']:>10.3f}")
-    path = atomic_write_json(args.output, report)
+    path = write_json_atomic(args.output, report)
     print(f"\nwrote {path}")
     return 0
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from coursekit.errors import EvaluationError
 from coursekit.evaluation import plots
-from coursekit.evaluation.files import atomic_write_bytes, atomic_write_json, atomic_write_text, figure_png_bytes
+from coursekit.evaluation.files import figure_png_bytes
+from coursekit.fileio import write_bytes_atomic, write_json_atomic, write_text_atomic
 from coursekit.evaluation.metrics import calibration_table, compute_metrics, format_ci, threshold_sweep
 from coursekit.evaluation.predict import Predictions
 from coursekit.evaluation.slices import most_confident_mistakes, slice_metrics
@@ -153,9 +154,9 @@ def write_report(analysis: Analysis, output_dir, *, model_info: dict, data_info:
     output = Path(output_dir)
     if output.exists() and not output.is_dir():
         raise EvaluationError(f"output {output} exists and is not a folder")
-    written = {name: atomic_write_bytes(output / name, data) for name, data in pngs.items()}
-    written["metrics"] = atomic_write_json(output / "metrics.json", payload)
-    written["html"] = atomic_write_text(output / "report.html", page)
+    written = {name: write_bytes_atomic(output / name, data) for name, data in pngs.items()}
+    written["metrics"] = write_json_atomic(output / "metrics.json", payload)
+    written["html"] = write_text_atomic(output / "report.html", page)
     return written
 
 
