@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if not known:
             raise
         print(f"coursekit {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)  # 2, or e.g. 75 after a preemption checkpoint
 
 
 if __name__ == "__main__":  # pragma: no cover

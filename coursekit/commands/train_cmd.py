@@ -33,10 +33,20 @@ def add_parser(subparsers) -> None:
     train.add_argument("--patience", type=int, default=None, help="early-stopping patience in evaluations (0 disables)")
     train.add_argument("--seed", type=int)
     train.add_argument("--resume", action="store_true", help="continue from the last checkpoint in OUTPUT/checkpoints")
-    train.add_argument("--literal", action="store_true",
-                       help="the assignment's literal setup: pad every text to max length, fp32, random batches")
-    train.add_argument("--torch-compile", action="store_true", help="compile the model with torch.compile")
-    train.add_argument("--workers", type=int, help="dataloader worker processes (default: 2 on GPU, 0 on CPU)")
+    fast = train.add_argument_group(
+        "speed (the fast path is the default; each flag turns one part of it off or on)")
+    fast.add_argument("--literal", action="store_true",
+                      help="the assignment's literal setup: pad every text to max length, fp32, random batches, "
+                           "unfused AdamW")
+    fast.add_argument("--pad-to-max-length", action="store_true",
+                      help="pad every text to --max-length (default: pad each batch to its longest text)")
+    fast.add_argument("--no-group-by-length", action="store_true",
+                      help="random batches (default: batches of similar lengths, less padding)")
+    fast.add_argument("--precision", choices=["auto", "bf16", "fp16", "no"],
+                      help="mixed precision on a GPU (default auto: bf16 where supported, else fp16; fp32 on CPU)")
+    fast.add_argument("--no-fused-adamw", action="store_true", help="the unfused AdamW (default: fused kernel)")
+    fast.add_argument("--torch-compile", action="store_true", help="compile the model with torch.compile")
+    fast.add_argument("--workers", type=int, help="dataloader worker processes (default: 2 on GPU, 0 on CPU)")
     train.set_defaults(func=run_train)
 
     demo = subparsers.add_parser("demo", help="offline end-to-end demo: fine-tune on the sample reviews")
@@ -50,24 +60,31 @@ def _overrides(args) -> dict:
         weight_decay=args.weight_decay, max_length=args.max_length, max_steps=args.max_steps,
         save_steps=args.save_steps, seed=args.seed, resume=args.resume or None,
         dataloader_workers=args.workers, torch_compile=args.torch_compile or None,
+        pad_to_max_length=args.pad_to_max_length or None, group_by_length=False if args.no_group_by_length else None,
+        mixed_precision=args.precision, fused_adamw=False if args.no_fused_adamw else None,
     )
     if args.patience is not None:
         overrides["early_stopping_patience"] = args.patience  # 0 turns early stopping off
     if args.literal:
-        overrides.update(pad_to_max_length=True, group_by_length=False, mixed_precision="no")
+        from ..train.fast_path import literal_overrides
+
+        overrides.update(literal_overrides())
     return overrides
 
 
 def run_train(args) -> int:
     from ..profiles import get_profile
     from ..train import run_training
+    from ..train.distributed import is_main_process
 
-    profile = get_profile(args.profile, announce=True)
+    # Under torchrun every process runs this; only rank 0 talks.
+    profile = get_profile(args.profile, announce=is_main_process())
     result = run_training(
         profile, args.output, data=args.data, text_column=args.text_column, label_column=args.label_column,
         clean=not args.no_clean, max_samples=args.max_samples, has_header=not args.no_header, **_overrides(args),
     )
-    _print_summary(result)
+    if is_main_process():
+        _print_summary(result)
     return 0
 
 

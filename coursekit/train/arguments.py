@@ -23,7 +23,9 @@ def precision_flags(mode: str = "auto") -> dict:
     return {"bf16": False, "fp16": True}
 
 
-def build_training_arguments(config: TrainConfig, show_progress: bool = False):
+def build_training_arguments(config: TrainConfig, show_progress: bool = False, **overrides):
+    """``TrainingArguments`` for ``config``; ``overrides`` replace single arguments (benchmarks
+    turn evaluation and checkpoints off, for instance)."""
     import torch
     from transformers import TrainingArguments
 
@@ -33,9 +35,12 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False):
              "logging_steps": config.save_steps} if config.save_steps else {}
     workers = config.dataloader_workers if config.dataloader_workers is not None else (2 if on_gpu else 0)
     # Under torchrun (WORLD_SIZE > 1) on CPU, gloo is the backend; NCCL on GPUs is the default.
+    # accelerate only sets up CPU data parallelism when told the run is CPU-only (use_cpu):
+    # without it every process would train alone on the whole data set.
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
-    distributed_backend = "gloo" if distributed and not on_gpu else None
-    return TrainingArguments(
+    cpu_distributed = distributed and not on_gpu
+    distributed_backend = "gloo" if cpu_distributed else None
+    arguments = dict(
         output_dir=str(config.checkpoint_dir),
         # The assignment's hyperparameters:
         eval_strategy=strategy,
@@ -62,8 +67,15 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False):
         dataloader_num_workers=workers,
         dataloader_pin_memory=on_gpu,
         ddp_backend=distributed_backend,
+        use_cpu=cpu_distributed,
         ddp_find_unused_parameters=False,
+        # Token-count loss scaling is for language models: with it on, a classifier's
+        # per-batch mean loss is multiplied by the number of processes (loss and
+        # gradients reported 2x too large under torchrun with 2 processes).
+        average_tokens_across_devices=False,
         **precision_flags(config.mixed_precision),
         disable_tqdm=not show_progress,
         report_to="none",
     )
+    arguments.update(overrides)
+    return TrainingArguments(**arguments)

@@ -1,4 +1,10 @@
-"""Survive preemption: on SIGTERM, save a checkpoint at the end of the current step and stop."""
+"""Survive preemption: on SIGTERM, save a checkpoint at the end of the current step and stop.
+
+Azure ML (low-priority nodes), Kubernetes and torchrun send SIGTERM some seconds before
+they kill a process. We finish the optimizer step in flight, write a full checkpoint
+(model, optimizer, scheduler, RNG states, step counter: what ``--resume`` needs to go
+on with the same data order) and exit with :data:`PREEMPTED_EXIT_CODE`.
+"""
 from __future__ import annotations
 
 import signal
@@ -6,10 +12,21 @@ import signal
 from transformers import TrainerCallback
 
 
+# The exit status of `coursekit train` after a SIGTERM-triggered checkpoint: 75 is
+# EX_TEMPFAIL in <sysexits.h>, "temporary failure, try again". A job scheduler that
+# sees 75 knows the run saved its state and that rerunning with --resume continues it.
+PREEMPTED_EXIT_CODE = 75
+
+# Under torchrun the processes agree every this many steps on whether any of them
+# got SIGTERM (one tiny all-reduce), so that all of them save and stop together.
+SYNC_EVERY_STEPS = 5
+
+
 class Preempted(Exception):
     """Training stopped on SIGTERM after writing a checkpoint; rerun with --resume."""
 
     user_facing = True
+    exit_code = PREEMPTED_EXIT_CODE
 
 
 class CheckpointOnSigterm(TrainerCallback):
@@ -35,7 +52,21 @@ class CheckpointOnSigterm(TrainerCallback):
         self.received = True
 
     def on_step_end(self, args, state, control, **kwargs):
-        if self.received:
+        if self._any_process_received(args, state.global_step):
+            self.received = True
             control.should_save = True
             control.should_training_stop = True
         return control
+
+    def _any_process_received(self, args, step: int) -> bool:
+        """Single process: the flag. Several: every process gets the same answer at the same step."""
+        import torch
+        import torch.distributed as dist
+
+        if not (args.world_size > 1 and dist.is_available() and dist.is_initialized()):
+            return self.received
+        if step % SYNC_EVERY_STEPS:
+            return False  # only on agreed steps, or the processes would diverge
+        flag = torch.tensor([int(self.received)], device=args.device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        return bool(flag.item())

@@ -19,6 +19,7 @@ from transformers import TrainerCallback
 from ..labels import LABEL_NAMES
 from ..progress import configure_quiet_libraries
 from .config import TrainConfig
+from .distributed import main_print
 from .preemption import CheckpointOnSigterm, Preempted
 
 METRICS_FILE = "metrics.json"
@@ -40,11 +41,10 @@ class TrainResult:
 
 
 def last_checkpoint(config: TrainConfig) -> str | None:
-    """The newest ``checkpoint-N`` folder of a previous run, if any."""
-    from transformers.trainer_utils import get_last_checkpoint
+    """The newest complete ``checkpoint-N`` folder of a previous run, if any (half-written ones are skipped)."""
+    from .checkpoints import newest_complete_checkpoint
 
-    folder = config.checkpoint_dir
-    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+    return newest_complete_checkpoint(config.checkpoint_dir)
 
 
 def _strip_prefix(metrics: dict, prefix: str) -> dict:
@@ -52,8 +52,11 @@ def _strip_prefix(metrics: dict, prefix: str) -> dict:
             if k.startswith(prefix + "_") and isinstance(v, (int, float))}
 
 
-def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callbacks=()):
-    """The configured ``Trainer`` (tokenizes the splits; loads model and tokenizer if not given)."""
+def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callbacks=(), argument_overrides=None):
+    """The configured ``Trainer`` (tokenizes the splits; loads model and tokenizer if not given).
+
+    ``argument_overrides`` replace single ``TrainingArguments`` (see ``build_training_arguments``).
+    """
     from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, set_seed
 
     from ..data import padding_collator, tokenize_splits
@@ -71,7 +74,7 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
         extra.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
     trainer = Trainer(
         model=model,
-        args=build_training_arguments(config, show_progress=show),
+        args=build_training_arguments(config, show_progress=show, **(argument_overrides or {})),
         train_dataset=encoded["train"],
         eval_dataset=encoded["validation"],  # never the test split: see the module docstring
         processing_class=tokenizer,
@@ -118,9 +121,9 @@ def train_model(splits, config: TrainConfig) -> TrainResult:
         trainer, encoded = build_trainer(splits, config, callbacks=[sigterm])
         resume_from = last_checkpoint(config) if config.resume else None
         if config.resume and resume_from is None:
-            print(f"--resume: no checkpoint in {config.checkpoint_dir}, starting from the beginning", flush=True)
+            main_print(f"--resume: no checkpoint in {config.checkpoint_dir}, starting from the beginning")
         elif resume_from:
-            print(f"resuming from {resume_from}", flush=True)
+            main_print(f"resuming from {resume_from}")
         started = time.perf_counter()
         trainer.train(resume_from_checkpoint=resume_from)
         runtime = time.perf_counter() - started

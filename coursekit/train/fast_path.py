@@ -1,0 +1,55 @@
+"""The fast path, flag by flag: what each speed setting does, its default, and the literal setup.
+
+One table for the Part 2 notebook (``fast_path_table()``), the ``coursekit train`` options
+and the throughput benchmark, so the three never disagree. ``--literal`` / the benchmark's
+``literal`` setup is the assignment's code as written for transformers 4.x.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpeedFlag:
+    field: str  # TrainConfig field
+    option: str  # coursekit train option that changes it
+    fast: object  # the default (fast path)
+    literal: object  # the assignment's literal setup
+    what: str
+    why: str
+
+
+FAST_PATH = (
+    SpeedFlag("pad_to_max_length", "--pad-to-max-length", False, True,
+              "pad each batch to its own longest text instead of every text to max_length",
+              "short texts stop paying for padding: real reviews are far shorter than max_length"),
+    SpeedFlag("group_by_length", "--no-group-by-length", True, False,
+              "put texts of similar length in the same batch (shuffled groups, not a sorted order)",
+              "with dynamic padding, a batch pads only up to lengths close to its own"),
+    SpeedFlag("mixed_precision", "--precision", "auto", "no",
+              "bf16 (or fp16) autocast on a GPU; fp32 master weights keep the updates exact",
+              "tensor cores run bf16 matrix products many times faster than fp32; no effect on CPU"),
+    SpeedFlag("fused_adamw", "--no-fused-adamw", True, False,
+              "AdamW as one fused kernel (torch.optim.AdamW(fused=True)), on CPU and GPU",
+              "one pass over the parameters instead of several; same maths"),
+    SpeedFlag("dataloader_workers", "--workers", None, None,
+              "batches prepared by worker processes (default 2 on a GPU, 0 on CPU)",
+              "the GPU never waits for the next batch; on CPU workers compete with training"),
+    SpeedFlag("torch_compile", "--torch-compile", False, False,
+              "compile the model with torch.compile (optional: minutes of compiling first)",
+              "fewer, fused kernels; pays off on long GPU runs, rarely on short or CPU ones"),
+)
+
+
+def literal_overrides() -> dict:
+    """``TrainConfig`` overrides that turn the fast path into the assignment's literal setup."""
+    return {flag.field: flag.literal for flag in FAST_PATH if flag.literal != flag.fast}
+
+
+def fast_path_table() -> str:
+    """A Markdown table of the flags, for the notebook."""
+    lines = ["| setting | option | fast path (default) | literal setup | what it does | why it is faster |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for f in FAST_PATH:
+        lines.append(f"| `{f.field}` | `{f.option}` | {f.fast!r} | {f.literal!r} | {f.what} | {f.why} |")
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""Preemption: ``coursekit train`` is stopped by SIGTERM, then killed by SIGKILL, and ``--resume`` finishes it.
+
+A low-priority Azure node (or Kubernetes, or torchrun) sends SIGTERM, waits a little,
+then kills. The first run gets SIGTERM mid-epoch: it must write a checkpoint at the step
+it stopped and exit with the documented status 75. The second run resumes and is killed
+with no warning (SIGKILL): only the periodic checkpoints survive. The third run resumes
+from the last of them and must end where an uninterrupted run with the same seed ends.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from coursekit.profiles import get_profile, sample_reviews_path
+from coursekit.train import TrainConfig, prepare_splits, train_model
+from coursekit.train.checkpoints import is_complete_checkpoint, newest_complete_checkpoint
+from coursekit.train.preemption import PREEMPTED_EXIT_CODE
+
+pytestmark = pytest.mark.slow
+
+# 160 training reviews, batch 16: 10 steps per epoch, 2 epochs; a checkpoint every 3 steps.
+SAMPLES, MAX_LENGTH, EPOCHS, LEARNING_RATE, BATCH, SAVE_STEPS = 200, 48, 2, 2e-4, 16, 3
+STEPS_PER_EPOCH = 10
+ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epochs", str(EPOCHS),
+        "--lr", str(LEARNING_RATE), "--batch-size", str(BATCH), "--save-steps", str(SAVE_STEPS), "--patience", "0"]
+STEP_LINE = re.compile(r"\| step (\d+) \|")
+
+
+class Training:
+    """``coursekit train`` in a subprocess whose output is read line by line as it comes."""
+
+    def __init__(self, output, *extra):
+        env = dict(os.environ, CI="true", OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "coursekit.cli", "train", "--output", str(output), *ARGS, *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines: list[str] = []
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for_step(self, at_least: int, timeout=240) -> int:
+        """Block until an evaluation line for a step >= ``at_least`` is printed; return that step."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=1)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            self.lines.append(line)
+            found = STEP_LINE.search(line)
+            if found and int(found.group(1)) >= at_least:
+                return int(found.group(1))
+        raise AssertionError(f"no step >= {at_least} was printed:\n{''.join(self.lines)[-3000:]}")
+
+    def finish(self, timeout=240) -> str:
+        self.proc.wait(timeout=timeout)
+        while (line := self._queue.get(timeout=10)) is not None:
+            self.lines.append(line)
+        return "".join(self.lines)
+
+
+def checkpoint_steps(output):
+    return sorted(int(p.name.split("-")[1]) for p in (output / "checkpoints").glob("checkpoint-*"))
+
+
+def test_sigterm_then_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_path):
+    out = tmp_path / "model"
+
+    # 1. SIGTERM mid-epoch 1, right after the step-3 evaluation: save where it stopped, exit 75.
+    first = Training(out)
+    first.wait_for_step(SAVE_STEPS)
+    first.proc.send_signal(signal.SIGTERM)
+    log = first.finish()
+    assert first.proc.returncode == PREEMPTED_EXIT_CODE, log[-3000:]
+    assert "stopped on SIGTERM; checkpoint saved" in log and "rerun with --resume" in log
+    assert "Traceback" not in log
+    stopped_at = max(checkpoint_steps(out))
+    assert SAVE_STEPS < stopped_at < STEPS_PER_EPOCH  # a checkpoint at the step it stopped, mid-epoch
+    state = json.loads((out / "checkpoints" / f"checkpoint-{stopped_at}" / "trainer_state.json").read_text())
+    assert state["global_step"] == stopped_at
+    for name in ("optimizer.pt", "scheduler.pt", "rng_state.pth", "model.safetensors"):
+        assert (out / "checkpoints" / f"checkpoint-{stopped_at}" / name).is_file(), name
+    assert not (out / "metrics.json").exists()  # no half-finished results
+
+    # 2. Resume, then SIGKILL (no warning) mid-epoch 2, after at least one new periodic checkpoint.
+    second = Training(out, "--resume")
+    killed_after = second.wait_for_step(STEPS_PER_EPOCH + 2)
+    second.proc.send_signal(signal.SIGKILL)
+    log = second.finish()
+    assert second.proc.returncode == -signal.SIGKILL
+    assert f"resuming from {out / 'checkpoints' / f'checkpoint-{stopped_at}'}" in log
+    assert f"| step {stopped_at} |" not in log.split("resuming from", 1)[1]  # nothing redone
+    # The kill may land while a checkpoint is being written: resuming uses the newest complete one.
+    last_saved = int(Path(newest_complete_checkpoint(out / "checkpoints")).name.split("-")[1])
+    assert last_saved >= killed_after - SAVE_STEPS  # lost at most the steps since the last checkpoint
+
+    # 3. Resume again: it finishes.
+    third = Training(out, "--resume")
+    log = third.finish()
+    assert third.proc.returncode == 0, log[-3000:]
+    assert f"resuming from {out / 'checkpoints' / f'checkpoint-{last_saved}'}" in log
+    resumed = json.loads((out / "metrics.json").read_text())
+
+    # The same run without interruption, same seed and settings.
+    splits = prepare_splits(sample_reviews_path(), max_samples=SAMPLES, seed=42)
+    config = TrainConfig.from_profile(get_profile("offline"), tmp_path / "reference", max_length=MAX_LENGTH,
+                                      epochs=EPOCHS, learning_rate=LEARNING_RATE, batch_size=BATCH,
+                                      save_steps=SAVE_STEPS, early_stopping_patience=0)  # 0 = off (None keeps the default)
+    reference = train_model(splits, config).summary
+
+    # Same optimizer, scheduler and data order after each restart: the same evaluations at the same steps.
+    assert [row["step"] for row in resumed["history"]] == [row["step"] for row in reference["history"]]
+    for got, want in zip(resumed["history"], reference["history"]):
+        assert got["eval_loss"] == pytest.approx(want["eval_loss"], abs=2e-3), (got, want)
+    assert resumed["test"]["accuracy"] == pytest.approx(reference["test"]["accuracy"], abs=0.01)
+    assert resumed["test"]["accuracy"] >= 0.75
+
+
+def write_checkpoint(folder: Path, step: int, state_text: str | None = None):
+    folder.mkdir(parents=True)
+    for name in ("model.safetensors", "optimizer.pt", "scheduler.pt"):
+        (folder / name).write_bytes(b"x")
+    (folder / "trainer_state.json").write_text(state_text or json.dumps({"global_step": step}))
+
+
+def test_a_half_written_checkpoint_is_skipped(tmp_path):
+    write_checkpoint(tmp_path / "checkpoint-9", 9)
+    write_checkpoint(tmp_path / "checkpoint-12", 12, state_text='{"global_step": 1')  # killed while writing
+    partial = tmp_path / "checkpoint-15"
+    partial.mkdir()
+    (partial / "model.safetensors").write_bytes(b"x")  # killed before the optimizer was saved
+    assert not is_complete_checkpoint(tmp_path / "checkpoint-12") and not is_complete_checkpoint(partial)
+    assert newest_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-9")
+    write_checkpoint(tmp_path / "checkpoint-18", 18)
+    assert newest_complete_checkpoint(tmp_path) == str(tmp_path / "checkpoint-18")
+    assert newest_complete_checkpoint(tmp_path / "missing") is None
