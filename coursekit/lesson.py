@@ -18,7 +18,24 @@ def start_lesson(profile_name: str | None = None, seed: int = 42) -> Profile:
     configure_quiet_libraries(show_progress=False)
     set_seed(seed)
     matplotlib.rcParams.update({"figure.dpi": 100, "axes.grid": True, "figure.figsize": (6, 4)})
+    _show_figures_inline()
     return profile
+
+
+def _show_figures_inline() -> None:
+    """In a notebook kernel, display matplotlib ``Figure`` objects as images.
+
+    The evaluation plots are plain ``Figure`` objects (never registered with pyplot), and
+    IPython only learns to draw those once the inline backend is enabled; without this,
+    a cell ending in ``fig`` shows ``<Figure size 600x500 with 1 Axes>``.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks extra
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "kernel"):
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def results_dir(*parts: str) -> Path:
