@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -210,6 +211,25 @@ def export_html(nb, *, title: str | None = None) -> str:
     return body
 
 
+_FIGURE_REPR = re.compile(r"^<(?:matplotlib\.figure\.)?Figure size [\d.]+x[\d.]+ with \d+ Axes>$")
+
+
+def figures_shown_as_text(nb) -> list[int]:
+    """Cells whose matplotlib figure came out as ``<Figure size ...>`` text instead of an
+    image (the inline backend was never enabled in the kernel)."""
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = data.get("text/plain", output.get("text", ""))
+            if isinstance(text, list):
+                text = "".join(text)
+            if "image/png" not in data and _FIGURE_REPR.match(str(text).strip()):
+                cells.append(index)
+                break
+    return cells
+
+
 def widget_model_count(nb) -> int:
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE_MIME, {})
     return len(state.get("state", {}))
@@ -281,5 +301,10 @@ def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: s
         if log:
             log(f"rendered {path.name} -> {target} ({lesson.seconds:.1f} s, "
                 f"{lesson.widget_models} widget models)")
+            blank = figures_shown_as_text(nb)
+            if blank:
+                log(f"warning: {path.name}: cell(s) {', '.join(map(str, blank))} show a figure as "
+                    "'<Figure size ...>' text, not an image (enable the inline backend: "
+                    "'%matplotlib inline' or coursekit.lesson.start_lesson())")
     _write_atomic(output_dir / "index.html", index_html(lessons, profile))
     return lessons

@@ -13,7 +13,9 @@ import pytest
 from browser.artifacts import artifacts_dir
 from browser.web_assets import require_web_assets
 from coursekit.cli import main
-from coursekit.render import STATIC_DIR, WIDGET_STATE_MIME, RenderError, render_lessons
+from coursekit.render import (
+    STATIC_DIR, WIDGET_STATE_MIME, RenderError, figures_shown_as_text, render_lessons,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -178,3 +180,16 @@ def test_missing_notebook_is_reported_before_anything_runs(tmp_path):
     with pytest.raises(RenderError, match="no such notebook"):
         render_lessons([tmp_path / "absent.ipynb"], tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+def test_figures_shown_as_text_are_found():
+    nb = nbformat.v4.new_notebook()
+    text_only = nbformat.v4.new_code_cell("fig")
+    text_only.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "<Figure size 600x500 with 1 Axes>"})]
+    as_image = nbformat.v4.new_code_cell("fig")
+    as_image.outputs = [nbformat.v4.new_output(
+        "execute_result", {"text/plain": "<Figure size 600x500 with 1 Axes>", "image/png": "iVBORw0KGgo="})]
+    printed = nbformat.v4.new_code_cell("print(fig)")
+    printed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Figure(600x500)\n")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"), text_only, as_image, printed]
+    assert figures_shown_as_text(nb) == [1]
