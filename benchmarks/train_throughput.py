@@ -97,18 +97,25 @@ class ProfileSteps(TrainerCallback):
             self._started = time.perf_counter()
 
     def on_step_end(self, args, state, control, **kwargs):
+        if self.profiler is not None and self.report is None and state.global_step >= self.first + self.steps:
+            self._finish(state.global_step - self.first)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        if self.profiler is not None and self.report is None:  # the epoch ended first
+            self._finish(state.global_step - self.first)
+
+    def _finish(self, steps: int):
         import torch
 
-        if self.profiler is not None and self.report is None and state.global_step >= self.first + self.steps:
-            if self.device == "cuda":
-                torch.cuda.synchronize()
-            wall = time.perf_counter() - self._started
-            self.profiler.__exit__(None, None, None)
-            events = self.profiler.key_averages()
-            key = "self_device_time_total" if self.device == "cuda" else "self_cpu_time_total"
-            busy_us = sum(getattr(e, key, 0) for e in events)
-            self.report = {"steps": self.steps, "wall_s": wall, "busy_share": busy_us / 1e6 / wall,
-                           "table": events.table(sort_by=key, row_limit=20, max_name_column_width=60)}
+        if self.device == "cuda":
+            torch.cuda.synchronize()
+        wall = time.perf_counter() - self._started
+        self.profiler.__exit__(None, None, None)
+        events = self.profiler.key_averages()
+        key = "self_device_time_total" if self.device == "cuda" else "self_cpu_time_total"
+        busy_us = sum(getattr(e, key, 0) for e in events)
+        self.report = {"steps": steps, "wall_s": wall, "busy_share": busy_us / 1e6 / wall,
+                       "table": events.table(sort_by=key, row_limit=20, max_name_column_width=60)}
 
 
 def run_setup(name, build, device, warmup_steps, profile_steps=0) -> dict:
@@ -126,7 +133,7 @@ def run_setup(name, build, device, warmup_steps, profile_steps=0) -> dict:
     meter = ThroughputMeter(warmup_steps=warmup_steps).attach(trainer)
     profiler = None
     if profile_steps:  # profiled steps run slower: they are in the timing too, so profile in a separate run
-        profiler = ProfileSteps(first_step=warmup_steps + 1, steps=profile_steps, device=device)
+        profiler = ProfileSteps(first_step=warmup_steps, steps=profile_steps, device=device)  # after the warm-up
         trainer.add_callback(profiler)
     started = time.perf_counter()
     with PeakRss() as rss:
@@ -153,7 +160,8 @@ def run_setup(name, build, device, warmup_steps, profile_steps=0) -> dict:
     result["test"] = score_test(trainer) if score_test else None
     if profiler is not None and profiler.report:
         result["profile"] = profiler.report
-        print(f"--- {name}: {profile_steps} profiled steps, busy {100 * profiler.report['busy_share']:.0f}% of wall")
+        print(f"--- {name}: {profiler.report['steps']} profiled steps, busy {100 * profiler.report['busy_share']:.0f}% "
+              "of wall")
         print(profiler.report["table"])
     del trainer, model
     return result
