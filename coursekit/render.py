@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursekit.errors import CoursekitError
+from coursekit.fileio import write_text_atomic
 
 ASSETS_ENV = "COURSEKIT_WEB_ASSETS"
 STATIC_DIR = "_static"
@@ -235,27 +236,6 @@ def widget_model_count(nb) -> int:
     return len(state.get("state", {}))
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and ``os.replace``, with the usual permissions (a page
-    may be served by a web server, so not mkstemp's owner-only 0600)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def index_html(lessons: list[RenderedLesson], profile: str) -> str:
     """A plain table of contents linking every lesson page."""
     items = "\n".join(
@@ -295,7 +275,7 @@ def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: s
         nb = execute_notebook(path, profile=profile, timeout=timeout)
         title = notebook_title(nb, path.stem)
         target = output_dir / f"{path.stem}.html"
-        _write_atomic(target, export_html(nb, title=title))
+        write_text_atomic(target, export_html(nb, title=title))
         lesson = RenderedLesson(path, target, title, time.perf_counter() - started, widget_model_count(nb))
         lessons.append(lesson)
         if log:
@@ -306,5 +286,5 @@ def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: s
                 log(f"warning: {path.name}: cell(s) {', '.join(map(str, blank))} show a figure as "
                     "'<Figure size ...>' text, not an image (enable the inline backend: "
                     "'%matplotlib inline' or coursekit.lesson.start_lesson())")
-    _write_atomic(output_dir / "index.html", index_html(lessons, profile))
+    write_text_atomic(output_dir / "index.html", index_html(lessons, profile))
     return lessons
