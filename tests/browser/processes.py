@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 
 import psutil
 
@@ -60,4 +59,3 @@ class ChildReaper:
                 pass
         psutil.wait_procs(alive, timeout=self.timeout)
         self.stopped = [p.pid for p in leftovers]
-        time.sleep(0)  # let the interpreter reap zombies
