@@ -45,6 +45,11 @@ SETUPS = {
     "literal": literal_overrides(),  # pad to max length, random batches, fp32, unfused AdamW
     "fast": {},
     "fast+compile": dict(torch_compile=True),
+    # Ablations, to find which flag helps or hurts on a GPU:
+    "literal+bf16": {**literal_overrides(), "mixed_precision": "auto"},
+    "fast-fp32": dict(mixed_precision="no"),
+    "fast-workers0": dict(dataloader_workers=0),
+    "fast-exact-padding": dict(pad_to_multiple_of=1),  # each batch padded to exactly its longest text
 }
 # Measure training only: no evaluation, checkpoints or logging inside the timed loop.
 BENCHMARK_ARGUMENTS = dict(eval_strategy="no", save_strategy="no", logging_strategy="no",
@@ -221,6 +226,7 @@ def synthetic_workload(args):
     from coursekit.train import TrainConfig
     from coursekit.train.arguments import build_training_arguments
     from coursekit.train.throughput import imdb_like_lengths, synthetic_reviews
+    from coursekit.train.trainer import pad_multiple
 
     max_length = args.max_length or 512
     lengths = imdb_like_lengths(args.samples, seed=args.seed, max_length=max_length)
@@ -238,7 +244,7 @@ def synthetic_workload(args):
                              early_stopping_patience=0, **flags)
         training_args = build_training_arguments(config, **BENCHMARK_ARGUMENTS)
         trainer = Trainer(model=model, args=training_args, train_dataset=data, processing_class=tokenizer,
-                          data_collator=DataCollatorWithPadding(tokenizer))
+                          data_collator=DataCollatorWithPadding(tokenizer, pad_to_multiple_of=pad_multiple(config)))
         trainer.remove_callback(PrinterCallback)
         return trainer, None
 

@@ -46,6 +46,8 @@ def add_parser(subparsers) -> None:
                       help="mixed precision on a GPU (default auto: bf16 where supported, else fp16; fp32 on CPU)")
     fast.add_argument("--no-fused-adamw", action="store_true", help="the unfused AdamW (default: fused kernel)")
     fast.add_argument("--torch-compile", action="store_true", help="compile the model with torch.compile")
+    fast.add_argument("--pad-to-multiple-of", type=int,
+                      help="round batch lengths up to a multiple of N (default: 64 on GPU, off on CPU; 1 = off)")
     fast.add_argument("--workers", type=int, help="dataloader worker processes (default: 2 on GPU, 0 on CPU)")
     train.set_defaults(func=run_train)
 
@@ -59,7 +61,7 @@ def _overrides(args) -> dict:
         model=args.model, learning_rate=args.learning_rate, batch_size=args.batch_size, epochs=args.epochs,
         weight_decay=args.weight_decay, max_length=args.max_length, max_steps=args.max_steps,
         save_steps=args.save_steps, seed=args.seed, resume=args.resume or None,
-        dataloader_workers=args.workers, torch_compile=args.torch_compile or None,
+        dataloader_workers=args.workers, pad_to_multiple_of=args.pad_to_multiple_of, torch_compile=args.torch_compile or None,
         pad_to_max_length=args.pad_to_max_length or None, group_by_length=False if args.no_group_by_length else None,
         mixed_precision=args.precision, fused_adamw=False if args.no_fused_adamw else None,
     )

@@ -27,6 +27,7 @@ class TrainConfig:
     # The fast path (each a flag the Part 2 notebook explains):
     pad_to_max_length: bool = False  # the literal setup pads every text to max_length
     group_by_length: bool = True  # batches of similar lengths waste less padding
+    pad_to_multiple_of: int | None = None  # round batch lengths up; None = 64 on a GPU, off on CPU; 1 = off
     mixed_precision: str = "auto"  # "auto" = bf16/fp16 on a GPU, fp32 on CPU; or "bf16", "fp16", "no"
     fused_adamw: bool = True
     torch_compile: bool = False

@@ -52,6 +52,17 @@ def _strip_prefix(metrics: dict, prefix: str) -> dict:
             if k.startswith(prefix + "_") and isinstance(v, (int, float))}
 
 
+def pad_multiple(config: TrainConfig) -> int | None:
+    """Batch lengths are rounded up to this. On a GPU a few distinct shapes beat many
+    (each new shape costs kernel selection: measured 6.5x slower with exact dynamic
+    padding than with multiples of 64 on an H200, benchmarks/RESULTS.md); CPU pays no such cost."""
+    import torch
+
+    if config.pad_to_multiple_of is not None:
+        return config.pad_to_multiple_of if config.pad_to_multiple_of > 1 else None
+    return 64 if torch.cuda.is_available() and not config.pad_to_max_length else None
+
+
 def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callbacks=(), argument_overrides=None):
     """The configured ``Trainer`` (tokenizes the splits; loads model and tokenizer if not given).
 
@@ -78,7 +89,7 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
         train_dataset=encoded["train"],
         eval_dataset=encoded["validation"],  # never the test split: see the module docstring
         processing_class=tokenizer,
-        data_collator=padding_collator(tokenizer),
+        data_collator=padding_collator(tokenizer, pad_multiple(config)),
         compute_metrics=classification_metrics(),
         callbacks=extra,
     )
@@ -181,9 +192,6 @@ def _summary(config: TrainConfig, result: TrainResult, n_train: int, world_size:
 
 def write_metrics(folder: Path, summary: dict) -> Path:
     """Write ``metrics.json`` atomically (a crash never leaves half a file)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / METRICS_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    from ..fileio import write_json_atomic
+
+    return write_json_atomic(folder / METRICS_FILE, json.loads(json.dumps(summary, default=str)))
