@@ -48,7 +48,7 @@ def parity_texts(data: str | None, split: str, limit: int | None, has_header: bo
 
 def run_export(args: argparse.Namespace) -> int:
     from ..export import PARITY_NAME, export_onnx, format_parity_table, parity_report
-    from ..export.manifest import write_json_atomic
+    from ..fileio import write_json_atomic
 
     output = Path(args.output) if args.output else Path(args.model_dir) / "onnx"
     result = export_onnx(args.model_dir, output, max_length=args.max_length, fuse=not args.no_fuse,

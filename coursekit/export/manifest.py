@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 MANIFEST_NAME = "export.json"
@@ -28,28 +27,3 @@ def read_manifest(export_dir: str | os.PathLike) -> dict:
     """The manifest of ``export_dir`` as a dict."""
     with open(Path(export_dir) / MANIFEST_NAME, encoding="utf-8") as fh:
         return json.load(fh)
-
-
-def default_file_mode() -> int:
-    """The mode a plain ``open()`` would give a new file (``mkstemp`` uses 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_json_atomic(path: str | os.PathLike, data: dict) -> Path:
-    """Write ``data`` as indented JSON through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=False)
-            fh.write("\n")
-        os.chmod(tmp, default_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path

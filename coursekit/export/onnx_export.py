@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ExportError
-from .manifest import FORMAT, FORMAT_VERSION, FP32_NAME, INT8_NAME, MANIFEST_NAME, write_json_atomic
+from ..fileio import write_json_atomic
+from .manifest import FORMAT, FORMAT_VERSION, FP32_NAME, INT8_NAME, MANIFEST_NAME
 
 DEFAULT_OPSET = 18
 # Fused graph accepted when its logits stay this close to PyTorch's on the sample batch.

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .manifest import default_file_mode
+from ..fileio import default_file_mode
 
 
 def quantize_int8(fp32_path: str | os.PathLike, int8_path: str | os.PathLike, *,
