@@ -12,7 +12,6 @@ copied. Texts are cleaned as ``coursekit train`` cleans them, for both models.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import tempfile

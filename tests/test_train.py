@@ -26,7 +26,7 @@ def small_splits():
 
 
 def quick_config(tmp_path, **kw):
-    base = dict(max_steps=4, save_steps=2, max_length=48, batch_size=8, early_stopping_patience=None)
+    base = dict(max_steps=4, save_steps=2, max_length=48, batch_size=8, early_stopping_patience=0)
     base.update(kw)
     return TrainConfig.from_profile(get_profile("offline"), tmp_path / "run", **base)
 

@@ -22,7 +22,7 @@ class TrainConfig:
     seed: int = 42
     max_steps: int | None = None  # stop after this many optimizer steps (quick runs)
     save_steps: int | None = None  # evaluate/checkpoint every N steps instead of every epoch
-    early_stopping_patience: int | None = 2  # evaluations without improvement; None disables
+    early_stopping_patience: int = 2  # evaluations without improvement; 0 disables
     resume: bool = False  # continue from the last checkpoint in output_dir/checkpoints
     # The fast path (each a flag the Part 2 notebook explains):
     pad_to_max_length: bool = False  # the literal setup pads every text to max_length
