@@ -128,3 +128,12 @@ def test_demo_runs_offline_end_to_end(tmp_path):
     assert "it/s" not in proc.stdout + proc.stderr  # no progress bars under CI
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["test"]["accuracy"] > 0.7  # well above chance (0.5) on the sample reviews
+
+
+def test_history_keeps_each_epochs_own_validation_scores(tmp_path, small_splits, capsys):
+    # The best model is re-evaluated after training at the last step; that must not overwrite
+    # the last epoch's own row of the history.
+    result = train_model(small_splits, quick_config(tmp_path, max_steps=6, save_steps=2))
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
+    printed_losses = [float(line.split("validation loss ")[1].split(" |")[0]) for line in printed]
+    assert [round(row["eval_loss"], 4) for row in result.history] == printed_losses

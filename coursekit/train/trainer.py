@@ -142,11 +142,11 @@ def train_model(splits, config: TrainConfig) -> TrainResult:
     if sigterm.received:
         raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
 
+    history = _history(trainer)  # before the final evaluations below add their own log entries
     validation = _strip_prefix(trainer.evaluate(encoded["validation"], metric_key_prefix="eval"), "eval")
     test = None
     if "test" in encoded:
         test = _strip_prefix(trainer.evaluate(encoded["test"], metric_key_prefix="test"), "test")
-    history = _history(trainer)
     out = Path(config.output_dir)
     result = TrainResult(
         output_dir=out,
