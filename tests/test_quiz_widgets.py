@@ -149,3 +149,22 @@ def test_submit_button_and_restoring_answers(subs):
 def test_show_quiz_displays_the_widget(capsys):
     show_quiz("part3", quiz_dir=QUIZ_DIR, student_id="s6")
     assert "VBox" in capsys.readouterr().out
+
+
+def test_typing_the_student_id_later_restores_saved_answers(subs):
+    first = build_quiz("part1", quiz_dir=QUIZ_DIR, submissions_dir=subs, student_id="s6")
+    first.question("benefit").inputs[""].value = "a"
+    first.check_button.click()
+    ipywidgets.Widget.close_all()
+
+    later = build_quiz("part1", quiz_dir=QUIZ_DIR, submissions_dir=subs, student_id="")
+    assert later.question("benefit").inputs[""].value != "a"
+    later.student.value = "s6"  # typed after the quiz appeared
+    assert later.question("benefit").inputs[""].value == "a"
+    assert "Restored your saved answers" in later.status.value
+
+    ipywidgets.Widget.close_all()
+    busy = build_quiz("part1", quiz_dir=QUIZ_DIR, submissions_dir=subs, student_id="")
+    busy.question("benefit").inputs[""].value = "b"  # already answering: nothing is overwritten
+    busy.student.value = "s6"
+    assert busy.question("benefit").inputs[""].value == "b"

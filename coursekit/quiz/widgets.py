@@ -186,7 +186,8 @@ class QuizView:
         self.last_result: QuizResult | None = None
         self.student = _classed(
             w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
-                   description="Student ID", placeholder="your student id"),
+                   description="Student ID", placeholder="your student id",
+                   continuous_update=False),  # changes on Enter or leaving the box, not per keystroke
             "coursekit-student-id",
         )
         self.questions = [QuestionView(q, i) for i, q in enumerate(quiz.questions, start=1)]
@@ -208,6 +209,9 @@ class QuizView:
             "coursekit-quiz", f"coursekit-quiz-{quiz.id}",
         )
         self._restore()
+        # A student who types the id after the quiz appears gets their saved answers back,
+        # unless they have already started answering.
+        self.student.observe(lambda _: self._restore() if not self.answers() else None, names="value")
 
     def _ipython_display_(self):
         from IPython.display import display
