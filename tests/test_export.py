@@ -184,33 +184,57 @@ def test_parity_report_on_real_reviews(report):
 
 def test_parity_table_names_every_engine_and_explains_the_timing(report):
     table = format_parity_table(report)
+    flat = " ".join(table.split())  # the explanation is wrapped
     for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup",
                   "spinning on", "fused operators (int8): ", "QAttention 6", "spin (busy-wait)", "second thread"):
-        assert label in table, label
+        assert label in flat, label
     assert "40 texts from sample reviews" in table and "in one process" in table
 
 
 def test_each_engine_is_timed_in_its_own_process(distilbert_dir, distilbert_export):
-    from coursekit.export.parity import _latency_batch, engine_files
     from transformers import AutoTokenizer
 
+    from coursekit.export.parity import engine_files, latency_batch
+
     tok = AutoTokenizer.from_pretrained(distilbert_export)
-    batches = {1: _latency_batch(tok, ["fine"], 1, 16), 2: _latency_batch(tok, ["fine", "bad"], 2, 16)}
+    batches = {1: latency_batch(tok, ["fine"], 1, 16), 2: latency_batch(tok, ["fine", "bad"], 2, 16)}
     files = engine_files(distilbert_dir, distilbert_export)
+    del files["pytorch"]  # its worker is covered by the CLI test; ORT workers start in a second
+    files["onnx_int8_nospin"] = (*files["onnx_int8"], {"spinning": False})
     announced = io.StringIO()
-    timed = time_engines_isolated(files, batches, runs=3, rounds=2, threads=1, spinning=False,
+    timed = time_engines_isolated(files, batches, runs=3, rounds=2, threads=1,
                                   progress=StepProgress(6, stream=announced, bar=False))
-    assert set(timed) == {"pytorch", "onnx_fp32", "onnx_int8"}
+    assert set(timed) == {"onnx_fp32", "onnx_int8", "onnx_int8_nospin"}
     for by_batch in timed.values():
         assert set(by_batch) == {"1", "2"}
         for summary in by_batch.values():
             assert summary["runs"] == 6 and len(summary["round_p50_ms"]) == 2 and summary["p50_ms"] > 0
-    lines = announced.getvalue().splitlines()
-    started = [line.split("] ")[1] for line in lines if line.endswith("...")]
+            assert summary["cpu_p50_ms"] >= 0
+    started = [line.split("] ")[1] for line in announced.getvalue().splitlines() if line.endswith("...")]
     # the engines take turns, the order rotating between rounds
-    assert started == ["timing pytorch (round 1/2) ...", "timing onnx_fp32 (round 1/2) ...",
-                       "timing onnx_int8 (round 1/2) ...", "timing onnx_fp32 (round 2/2) ...",
-                       "timing onnx_int8 (round 2/2) ...", "timing pytorch (round 2/2) ..."]
+    assert started == ["timing onnx_fp32 (round 1/2) ...", "timing onnx_int8 (round 1/2) ...",
+                       "timing onnx_int8_nospin (round 1/2) ...", "timing onnx_int8 (round 2/2) ...",
+                       "timing onnx_int8_nospin (round 2/2) ...", "timing onnx_fp32 (round 2/2) ..."]
+
+
+def test_per_engine_settings_reach_the_worker(monkeypatch):
+    from coursekit.export import latency
+    from coursekit.export.runners import session_options
+
+    seen = []
+
+    def fake_worker(work, name, kind, path, npz, runs, warmup, *, threads, spinning):
+        seen.append((name, threads, spinning))
+        return {"1": {"wall": [0.002, 0.001], "cpu": [0.001, 0.001]}}
+
+    monkeypatch.setattr(latency, "_run_worker", fake_worker)
+    batches = {1: {"input_ids": np.ones((1, 4), np.int64)}}
+    timed = latency.time_engines_isolated(
+        {"a": ("ort", "a.onnx"), "b": ("ort", "b.onnx", {"spinning": False})}, batches, runs=2, threads=2)
+    assert seen == [("a", 2, True), ("b", 2, False)]
+    assert timed["a"]["1"]["p50_ms"] == pytest.approx(1.5) and timed["a"]["1"]["cpu_p50_ms"] == pytest.approx(1.0)
+    assert session_options(2, spinning=False).get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert session_options(2).intra_op_num_threads == 2
 
 
 def test_worker_failure_is_named(tmp_path):

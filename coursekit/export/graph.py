@@ -5,10 +5,13 @@ ONNX Runtime's BERT optimizer (``onnxruntime.transformers.optimizer``, the libra
 fuses BERT and DistilBERT graphs) recognises the TorchScript graph of eager attention and
 turns it into ``EmbedLayerNormalization``, ``Attention`` (one packed QKV weight),
 ``SkipLayerNormalization`` and ``BiasGelu``. The ``torch.export`` graph of the same model
-builds its attention mask with gathers that neither that optimizer nor the quantizer
-understand, so its int8 copy kept attention in fp32 (measured: int8 3.4x PyTorch instead of
-4.2x). The TorchScript exporter still ships with the pinned torch (it warns that it is
-deprecated) and exports in seconds instead of tens of seconds.
+builds its attention mask with gathers that this optimizer cannot match (no Attention
+fused; tried: MiniLM with SDPA attention, DistilBERT with eager attention). onnxscript's
+own fusions do fuse it, but into an ``Attention`` with three separate weight sizes and a
+float mask, which the quantizer leaves in fp32: that int8 copy kept the QKV projections
+in fp32 (1 thread, batch 1, 128 tokens, CPU time per call: 11.7 ms against 9.7 ms here;
+PyTorch 40 ms). The TorchScript exporter still ships with the pinned torch (it warns that
+it is deprecated) and traces BERT in seconds where ``torch.export`` takes tens of seconds.
 """
 from __future__ import annotations
 

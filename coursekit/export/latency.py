@@ -24,8 +24,11 @@ from ..errors import ExportError
 from .steps import NoProgress
 
 
-def summarize(seconds: list[float], round_p50s: list[float] | None = None) -> dict:
-    """p50/p90/mean/min in milliseconds; with several rounds, p50 is the median of the rounds' medians."""
+def summarize(seconds: list[float], round_p50s: list[float] | None = None, cpu: list[float] | None = None) -> dict:
+    """p50/p90/mean/min in milliseconds; with several rounds, p50 is the median of the rounds' medians.
+
+    ``cpu``: CPU seconds of the timing process per call; its median is ``cpu_p50_ms``.
+    """
     ms = np.asarray(seconds, dtype=float) * 1000.0
     summary = {
         "p50_ms": round(float(np.median(round_p50s) if round_p50s else np.percentile(ms, 50)), 3),
@@ -36,38 +39,47 @@ def summarize(seconds: list[float], round_p50s: list[float] | None = None) -> di
     }
     if round_p50s:
         summary["round_p50_ms"] = [round(v, 3) for v in round_p50s]
+    if cpu:
+        summary["cpu_p50_ms"] = round(float(np.median(cpu)) * 1000.0, 3)
     return summary
 
 
-def time_engines_isolated(engines: dict[str, tuple[str, str | os.PathLike]], batches: dict[int, dict], *,
-                          runs: int = 20, rounds: int = 1, threads: int | None = None, spinning: bool = True,
-                          warmup: int = 2, progress=None) -> dict[str, dict[str, dict]]:
-    """``{engine: {batch: summary}}``; ``engines`` maps a name to ``(kind, path)`` (see :func:`.runners.make_runner`)."""
+def time_engines_isolated(engines: dict[str, tuple], batches: dict[int, dict], *, runs: int = 20, rounds: int = 1,
+                          threads: int | None = None, spinning: bool = True, warmup: int = 2,
+                          progress=None) -> dict[str, dict[str, dict]]:
+    """``{engine: {batch: summary}}``.
+
+    ``engines`` maps a name to ``(kind, path)`` (see :func:`.runners.make_runner`), or to
+    ``(kind, path, {"threads": .., "spinning": ..})`` to override the shared settings.
+    """
     if runs < 1 or rounds < 1:
         raise ValueError("runs and rounds must be at least 1")
     progress = progress or NoProgress()
     names = list(engines)
-    per_round: dict[str, dict[str, list[list[float]]]] = {n: {str(b): [] for b in batches} for n in names}
+    walls: dict[str, dict[str, list[list[float]]]] = {n: {str(b): [] for b in batches} for n in names}
+    cpus: dict[str, dict[str, list[float]]] = {n: {str(b): [] for b in batches} for n in names}
     with tempfile.TemporaryDirectory(prefix="coursekit-timing-") as work:
         npz = Path(work) / "batches.npz"
         np.savez(npz, **{f"b{size}.{name}": array for size, feeds in batches.items() for name, array in feeds.items()})
         for r in range(rounds):
-            order = names[r % len(names):] + names[:r % len(names)]
-            for name in order:
-                kind, path = engines[name]
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                kind, path, *extra = engines[name]
+                settings = {"threads": threads, "spinning": spinning, **(extra[0] if extra else {})}
                 label = f"timing {name}" + (f" (round {r + 1}/{rounds})" if rounds > 1 else "")
                 with progress.step(label):
-                    timings = _run_worker(Path(work), name, kind, path, npz, runs, warmup, threads, spinning)
-                for batch, seconds in timings.items():
-                    per_round[name][batch].append(seconds)
-    return {name: {batch: summarize([s for rnd in rounds_ for s in rnd],
-                                    [float(np.median(rnd)) * 1000 for rnd in rounds_] if rounds > 1 else None)
-                   for batch, rounds_ in by_batch.items()}
-            for name, by_batch in per_round.items()}
+                    timings = _run_worker(Path(work), name, kind, path, npz, runs, warmup, **settings)
+                for batch, measured in timings.items():
+                    walls[name][batch].append(measured["wall"])
+                    cpus[name][batch].extend(measured["cpu"])
+    return {name: {batch: summarize([s for one in per_round for s in one],
+                                    [float(np.median(one)) * 1000 for one in per_round] if rounds > 1 else None,
+                                    cpus[name][batch])
+                   for batch, per_round in by_batch.items()}
+            for name, by_batch in walls.items()}
 
 
-def _run_worker(work: Path, name: str, kind: str, path, npz: Path, runs: int, warmup: int,
-                threads: int | None, spinning: bool) -> dict[str, list[float]]:
+def _run_worker(work: Path, name: str, kind: str, path, npz: Path, runs: int, warmup: int, *,
+                threads: int | None, spinning: bool) -> dict[str, dict[str, list[float]]]:
     job, output = work / f"{name}.job.json", work / f"{name}.timings.json"
     job.write_text(json.dumps({"kind": kind, "path": str(path), "batches": str(npz), "runs": runs, "warmup": warmup,
                                "threads": threads, "spinning": spinning, "output": str(output)}))

@@ -67,7 +67,7 @@ def agreement(files: dict, tokenizer, texts: list[str], labels: list[int] | None
 def latency(files: dict, tokenizer, texts: list[str], batch_sizes, seq_len: int, *, repeats: int,
             rounds: int, threads: int | None, spinning: bool, isolate: bool, progress) -> dict[str, dict]:
     """``{engine: {batch: summary}}`` with every text padded to ``seq_len`` tokens."""
-    batches = {int(b): _latency_batch(tokenizer, texts, int(b), seq_len) for b in batch_sizes}
+    batches = {int(b): latency_batch(tokenizer, texts, int(b), seq_len) for b in batch_sizes}
     if not batches:
         return {name: {} for name in files}
     if isolate:
@@ -165,7 +165,8 @@ def _batched_logits(runner, tokenizer, texts: list[str], max_length: int, batch_
     return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
 
 
-def _latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict[str, np.ndarray]:
+def latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict[str, np.ndarray]:
+    """``batch`` of ``texts`` (repeated if needed), every one padded or truncated to exactly ``seq_len`` tokens."""
     chosen = [texts[i % len(texts)] for i in range(batch)]
     return encode(tokenizer, chosen, seq_len, pad_to_max=True)
 

@@ -1,6 +1,8 @@
 """The parity report as a fixed-width table, with how its latencies were taken."""
 from __future__ import annotations
 
+import textwrap
+
 # What the spinning and thread settings do to the figures (measured: benchmarks/RESULTS.md).
 SPINNING_AND_THREADS = (
     "ONNX Runtime's idle threads spin (busy-wait) between runs by default, as in the scoring service: that "
@@ -55,5 +57,5 @@ def _footer(report: dict) -> list[str]:
         lines.append(f"machine load (1 min) {before['load_average_1m']} → {after.get('load_average_1m')} "
                      f"on {machine['cpu_count']} CPUs: other work on the machine slows every engine")
     if report["batch_sizes"]:
-        lines.append(SPINNING_AND_THREADS)
+        lines += textwrap.wrap(SPINNING_AND_THREADS, width=110)
     return lines

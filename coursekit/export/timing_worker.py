@@ -2,9 +2,10 @@
 
 The job file names the engine (``kind``, ``path``), its ``threads`` and ``spinning``, an
 ``.npz`` of input batches (``b<N>.<input name>``), the ``runs`` and ``warmup`` per batch,
-and ``output``: where to write ``{"<batch>": [seconds, ...]}``. Only this engine's
-threads exist in the process, so no other engine's threads can compete with it; an ORT
-worker never imports torch.
+and ``output``: where to write ``{"<batch>": {"wall": [seconds, ...], "cpu": [...]}}``
+(``cpu``: the CPU time of the whole process per call, which other work on the machine
+inflates far less than the wall time). Only this engine's threads exist in the process,
+so no other engine's threads can compete with it; an ORT worker never imports torch.
 """
 from __future__ import annotations
 
@@ -25,18 +26,19 @@ def load_batches(npz_path: str) -> dict[int, dict]:
     return batches
 
 
-def time_runner(runner, batches: dict[int, dict], runs: int, warmup: int) -> dict[str, list[float]]:
-    """Seconds per call of ``runner.logits`` for each batch, after ``warmup`` untimed calls."""
+def time_runner(runner, batches: dict[int, dict], runs: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    """Wall and CPU seconds per call of ``runner.logits`` for each batch, after ``warmup`` untimed calls."""
     timings = {}
     for size, feeds in sorted(batches.items()):
         for _ in range(warmup):
             runner.logits(feeds)
-        seconds = []
+        wall, cpu = [], []
         for _ in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             runner.logits(feeds)
-            seconds.append(time.perf_counter() - start)
-        timings[str(size)] = seconds
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        timings[str(size)] = {"wall": wall, "cpu": cpu}
     return timings
 
 
