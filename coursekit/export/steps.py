@@ -49,6 +49,7 @@ class StepProgress(NoProgress):
         """Announce ``text`` as the next step; keep a heartbeat until it ends."""
         started = time.perf_counter()
         if self.bar is not None:
+            self.bar.set_postfix_str("", refresh=False)
             self.bar.set_description_str(f"{self.prefix}: {text}" if self.prefix else text)
         else:
             self._line(f"[{self.done + 1}/{self.total}] {text} ...")
