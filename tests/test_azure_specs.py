@@ -108,7 +108,7 @@ def test_the_generated_specs_say_what_the_course_needs():
         job = _load(name)
         assert "coursekit train --data ${{inputs.reviews}} --output ${{outputs.model_dir}}" in job.command
         assert "--resume" in job.command and job.resources.instance_count == nodes
-        assert job.distribution.type == "pytorch" and Path(job.code) == project_root()
+        assert job.distribution.type == "pytorch" and (SPEC_DIR / job.code).resolve() == project_root()
     assert "torch" not in (SPEC_DIR / "environment-endpoint.yml").read_text()
     cluster = _load("compute-gpu.yml")
     assert (cluster.min_instances, cluster.tier) == (0, "low_priority")
