@@ -1,9 +1,25 @@
 """``coursekit quiz``: validate quiz files, release student copies, hand in, grade, give feedback."""
 from __future__ import annotations
 
+import functools
 import sys
 
 from coursekit.commands import quiz_grade_cmd
+
+
+def one_line_errors(func):
+    """A file the command cannot read or write (a folder where a file should be, no
+    permission, a full disk) is reported in one line, like every other bad input."""
+    @functools.wraps(func)
+    def run(args):
+        from coursekit.errors import CoursekitError
+
+        try:
+            return func(args)
+        except OSError as exc:
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            raise CoursekitError(f"cannot read or write{where}: {exc.strerror or exc}") from exc
+    return run
 
 
 def add_parser(subparsers) -> None:
@@ -15,7 +31,7 @@ def add_parser(subparsers) -> None:
 
     validate = commands.add_parser("validate", help="check quiz files against the format (every problem, every file)")
     validate.add_argument("paths", nargs="*", help="quiz files or folders (default: the quiz folder)")
-    validate.set_defaults(func=_validate)
+    validate.set_defaults(func=one_line_errors(_validate))
 
     release = commands.add_parser("release", help="write the student copies (no readable answers, no rubrics)")
     release.add_argument("--out", required=True, help="new folder for the student copies (not the instructor's)")
@@ -25,14 +41,14 @@ def add_parser(subparsers) -> None:
     release.add_argument("--quiz-mode", action="append", default=[], metavar="QUIZ=MODE",
                          help="mode for one quiz, e.g. part3=assessed (repeatable)")
     release.add_argument("--overwrite", action="store_true", help="write into an existing, non-empty --out folder")
-    release.set_defaults(func=_release)
+    release.set_defaults(func=one_line_errors(_release))
 
     submit = commands.add_parser("submit", help="stamp your saved answers as submitted and show the file to hand in")
     submit.add_argument("--quiz", required=True, help="quiz id, e.g. part1")
     submit.add_argument("--student", help="student id (default: $COURSEKIT_STUDENT_ID)")
     submit.add_argument("--dir", help="submissions folder (default: $COURSEKIT_SUBMISSIONS_DIR or ~/coursekit-submissions)")
     submit.add_argument("--out", help="also copy the hand-in file here (a .json file or a folder)")
-    submit.set_defaults(func=_submit)
+    submit.set_defaults(func=one_line_errors(_submit))
 
     quiz_grade_cmd.add_parsers(commands)
 

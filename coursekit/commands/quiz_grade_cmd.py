@@ -34,6 +34,8 @@ def _add_common(parser) -> None:
 
 
 def add_parsers(commands) -> None:
+    from coursekit.commands.quiz_cmd import one_line_errors
+
     grade = commands.add_parser("grade", help="grade submissions into a gradebook CSV (and an LMS import file)")
     _add_common(grade)
     grade.add_argument("--out", required=True, help="gradebook CSV to write (the previous one is kept as a backup)")
@@ -42,7 +44,7 @@ def add_parsers(commands) -> None:
                        help="write even when the new gradebook would lose students or grades the old one holds")
     grade.add_argument("--lms", choices=["canvas", "moodle"], help="also write that LMS's grade import CSV")
     grade.add_argument("--lms-out", help="where the LMS file goes (default: <out>_<lms>.csv)")
-    grade.set_defaults(func=_grade)
+    grade.set_defaults(func=one_line_errors(_grade))
 
     feedback = commands.add_parser("feedback", help="write one HTML feedback page per student")
     _add_common(feedback)
@@ -50,7 +52,7 @@ def add_parsers(commands) -> None:
     feedback.add_argument("--reveal-answers", action="store_true",
                           help="show correct answers and every explanation even before the due date")
     feedback.add_argument("--now", help=argparse.SUPPRESS)  # "as of" time, for tests and dry runs
-    feedback.set_defaults(func=_feedback)
+    feedback.set_defaults(func=one_line_errors(_feedback))
 
     export = commands.add_parser("export-reflections", help="every answer to one reflection in one page, plus a "
                                  "manual.csv template to score them")
@@ -61,7 +63,7 @@ def add_parsers(commands) -> None:
                         "overwritten)")
     export.add_argument("--anonymise", action="store_true", help="codes instead of student ids (a codes file is "
                         "written for --codes)")
-    export.set_defaults(func=_export_reflections)
+    export.set_defaults(func=one_line_errors(_export_reflections))
 
 
 def _book(args):

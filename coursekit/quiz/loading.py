@@ -84,6 +84,11 @@ def _quiz_loader():
                                 "allowed in quiz files; write the value out")
             return super().compose_node(parent, index)
 
+        def fetch_flow_collection_start(self, TokenClass):
+            if self.flow_level >= MAX_DEPTH:  # refuse [[[[... at once, not after scanning it all
+                raise QuizError(f"line {self.line + 1}: nested deeper than {MAX_DEPTH} levels")
+            return super().fetch_flow_collection_start(TokenClass)
+
     QuizLoader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

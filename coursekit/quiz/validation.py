@@ -30,8 +30,9 @@ def quiz_problems(data: Any, source: str) -> list[str]:
     """All problems in ``data`` (as read from a quiz file), best first; empty when valid."""
     if not isinstance(data, dict):
         return [f"{source}: a quiz file must hold a mapping (id, title, version, questions)"]
-    problems = _schema_problems(data, source)
-    checks = _CrossChecks(data, source, skip_questions=_questions_with_schema_errors(data))
+    errors = _schema_errors(data)
+    problems = [_describe(data, error, source) for error in errors]
+    checks = _CrossChecks(data, source, skip_questions=_questions_with_schema_errors(errors))
     checks.run()
     return _unique(problems + checks.problems)
 
@@ -53,11 +54,17 @@ def _unique(lines: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- JSON Schema
 
 
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(quiz_json_schema())
+
+
 def _schema_errors(data: dict) -> list:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(quiz_json_schema())
-    errors = list(validator.iter_errors(data))
+    errors = list(_validator().iter_errors(data))
     if not errors:
         return []
     best = jsonschema.exceptions.best_match(errors)
@@ -65,13 +72,9 @@ def _schema_errors(data: dict) -> list:
     return [best, *rest]
 
 
-def _schema_problems(data: dict, source: str) -> list[str]:
-    return [_describe(data, error, source) for error in _schema_errors(data)]
-
-
-def _questions_with_schema_errors(data: dict) -> set[int]:
+def _questions_with_schema_errors(errors: list) -> set[int]:
     bad = set()
-    for error in _schema_errors(data):
+    for error in errors:
         path = list(error.absolute_path)
         if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
             bad.add(path[1])
