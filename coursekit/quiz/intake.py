@@ -154,7 +154,8 @@ def _grade_file(path: Path, key: Mapping[str, Quiz], policy: Policy, roster: Ros
     student, quiz_id = submission.student_id, submission.quiz_id
     quiz = key.get(quiz_id)
     if quiz is None:
-        _reject(intake, path, f"unknown quiz {quiz_id!r} (the key has: {', '.join(sorted(key))})", roster, student)
+        _reject(intake, path, f"unknown quiz {quiz_id!r} (the key has: {', '.join(sorted(key))})", roster, student,
+                quiz_id)
         return None
     rules = policy.for_quiz(quiz.id)
     accepted = None
