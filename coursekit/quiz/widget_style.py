@@ -4,7 +4,8 @@ looks the same in JupyterLab, Notebook 7 and pages written by ``coursekit render
 ipywidgets gives each radio option a fixed one-line height and each checkbox label
 ``white-space: nowrap``: a long option then runs over the next one, its button drifts
 below the text and the filled circle of the chosen option is hidden. These rules let
-options wrap, each with its button at the top left of its own text. Every rule is scoped
+options wrap, each with its button at the top left of its own text (ipywidgets puts the
+radio input after the text and floats it left; in a flex row it is moved first instead). Every rule is scoped
 to ``.coursekit-quiz``, so nothing else on the page changes.
 """
 
@@ -16,7 +17,7 @@ QUIZ_CSS = """
   display: flex; align-items: flex-start; gap: 0.5em; height: auto; min-height: 1.6em;
   line-height: 1.4; white-space: normal; overflow-wrap: anywhere; padding: 0.15em 0; }
 .coursekit-quiz .widget-radio-box input, .coursekit-quiz .jupyter-widget-radio-box input {
-  float: none; flex: none; height: auto; margin: 0.2em 0 0 1px; }
+  order: -1; float: none; flex: none; height: auto; margin: 0.2em 0 0 1px; }
 .coursekit-quiz .widget-checkbox, .coursekit-quiz .jupyter-widget-checkbox {
   width: auto; max-width: 100%; height: auto; line-height: 1.4; }
 .coursekit-quiz .widget-checkbox .widget-label-basic,
