@@ -128,7 +128,7 @@ def assert_no_key_material(folder: Path) -> int:
 def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
     out = tmp_path / "student-repo"
     assert main(["release", "--out", str(out), "--notebooks", str(ROOT / "notebooks"),
-                 "--quizzes", str(ROOT / "quizzes")]) == 0
+                 "--quizzes", str(ROOT / "quizzes"), "--quiz-mode", "part3=assessed"]) == 0
     assert "wrote the student repository" in capsys.readouterr().out
     top = sorted(p.name for p in out.iterdir())
     assert top == [".gitignore", "README.md", "azureml", "coursekit", "environment.yml", "notebooks",
@@ -138,6 +138,7 @@ def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
     readme = (out / "README.md").read_text()
     assert "conda env create -f environment.yml" in readme and "pip install --no-deps -e ." in readme
     assert "notebooks/04_deploy_azure.ipynb" in readme and "- `part4`: practice" in readme
+    assert "- `part3`: assessed" in readme
     assert assert_no_key_material(out) > 100
 
 

@@ -13,6 +13,8 @@ def add_parser(subparsers) -> None:
     release.add_argument("--project", help="the instructor repository (default: the folder holding --notebooks)")
     release.add_argument("--mode", choices=["practice", "assessed"],
                          help="quiz mode for every quiz (default: each quiz's release_mode, practice unless set)")
+    release.add_argument("--quiz-mode", action="append", default=[], metavar="QUIZ=MODE",
+                         help="mode for one quiz, e.g. part3=assessed (repeatable)")
     release.add_argument("--overwrite", action="store_true", help="replace an existing, non-empty --out folder")
     release.set_defaults(func=run)
 
@@ -20,7 +22,18 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     from ..release import release_course
 
-    files = release_course(args.out, args.notebooks, args.quizzes, mode=args.mode, overwrite=args.overwrite,
+    mode: object = args.mode
+    if args.quiz_mode:
+        from ..errors import QuizError
+        from ..quiz import load_quizzes
+
+        mode = {quiz_id: args.mode for quiz_id in load_quizzes(args.quizzes)} if args.mode else {}
+        for pair in args.quiz_mode:
+            quiz_id, _, value = pair.partition("=")
+            if value not in ("practice", "assessed"):
+                raise QuizError(f"--quiz-mode {pair!r}: expected QUIZ=practice or QUIZ=assessed")
+            mode[quiz_id] = value
+    files = release_course(args.out, args.notebooks, args.quizzes, mode=mode, overwrite=args.overwrite,
                            project_dir=args.project)
     notebooks = [p for p in files if p.suffix == ".ipynb"]
     quizzes = [p for p in files if p.parent.name == "quizzes"]
