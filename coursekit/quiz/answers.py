@@ -121,3 +121,15 @@ def describe_answer(question: Question, answer: Any) -> str:
             for item in question.items
         )
     return f"{word_count(answer)} words"
+
+
+def rubric_mentions(text: str, question: Question) -> tuple[str, ...]:
+    """Ids of the rubric points whose keywords appear in ``text`` (case-insensitive,
+    matched at the start of a word, so ``overfit`` finds "overfitting")."""
+    found = []
+    for point in question.rubric:
+        for keyword in point.keywords:
+            if re.search(r"(?<!\w)" + re.escape(keyword), text or "", re.IGNORECASE):
+                found.append(point.id)
+                break
+    return tuple(found)

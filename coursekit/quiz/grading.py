@@ -17,30 +17,19 @@ mistaken for an unanswered question.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from coursekit.quiz.answer_lock import answer_hash, unlock_explanation
-from coursekit.quiz.answers import canonical, describe_answer, key_answer, normalise_answer, word_count
+from coursekit.quiz.answers import (
+    canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, word_count,
+)
 from coursekit.quiz.model import Question, Quiz
 
 __all__ = [
     "ItemResult", "QuestionResult", "QuizResult", "canonical", "describe_answer", "format_points",
     "grade_question", "grade_quiz", "key_answer", "normalise_answer", "rubric_mentions", "word_count",
 ]
-
-
-def rubric_mentions(text: str, question: Question) -> tuple[str, ...]:
-    """Ids of the rubric points whose keywords appear in ``text`` (case-insensitive,
-    matched at the start of a word, so ``overfit`` finds "overfitting")."""
-    found = []
-    for point in question.rubric:
-        for keyword in point.keywords:
-            if re.search(r"(?<!\w)" + re.escape(keyword), text or "", re.IGNORECASE):
-                found.append(point.id)
-                break
-    return tuple(found)
 
 
 # --------------------------------------------------------------------------- results

@@ -11,7 +11,6 @@ quiz). Command-line values win over the key's.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import os
