@@ -30,17 +30,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import CoursekitError
+from .errors import CoursekitError, ReleaseError
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 _BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
 PROJECT_FILES = ("pyproject.toml", "environment.yml")
 PROJECT_FOLDERS = ("coursekit", "azureml")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints", ".*")
-
-
-class ReleaseError(CoursekitError, ValueError):
-    """The release cannot be written (names the folder or notebook)."""
 
 
 def _stub_cell(source: str) -> str:

@@ -21,16 +21,12 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursekit.errors import CoursekitError
+from coursekit.errors import GradebookError
 from coursekit.fileio import write_bytes_atomic, write_text_atomic
 from coursekit.quiz.tables import csv_text, unsafe_cell
 
 REJECTED_COLUMNS = ["file", "student_id", "quiz", "reason"]
 _GRADED = ("submitted", "saved, not submitted")
-
-
-class GradebookError(CoursekitError, ValueError):
-    """The gradebook would lose what the previous one holds (names what, and the option)."""
 
 
 @dataclass

@@ -19,16 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from coursekit.errors import QuizError
+from coursekit.errors import PolicyError
 from coursekit.quiz.model import Quiz
 
 DUPLICATE_RULES = ("latest", "earliest", "best")
 VERSION_RULES = ("regrade", "full")
 _PENALTY = re.compile(r"^(none|zero|per-day:(\d+(?:\.\d+)?)(%?))$")
-
-
-class PolicyError(QuizError):
-    """A grading rule or an extensions file that cannot be used (names the option or line)."""
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,10 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from coursekit.errors import CoursekitError
+from coursekit.errors import TableError
 
 MAX_TABLE_BYTES = 20_000_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class TableError(CoursekitError, ValueError):
-    """A CSV file given to a quiz command cannot be used (names the file, line and option)."""
 
 
 def read_csv_rows(path: str | os.PathLike, required: Iterable[str] = (), option: str = "",
