@@ -137,6 +137,7 @@ def test_part1_quiz_in_jupyterlab(tmp_path):
           f"stopped leftover PIDs {reaper.stopped}, screenshots in {shots}")
 
     assert wrong_text.startswith("\u2718 " + expected[wrong.id].feedback), wrong_text
+    assert "Hint: " + " ".join(question.hint.split()) in " ".join(wrong_text.split()), wrong_text  # issue 16
     assert right_text.startswith("\u2714 " + expected[right.id].feedback), right_text
     explanation = expected[right.id].explanation
     assert explanation and " ".join(explanation.split()) in " ".join(right_text.split())
