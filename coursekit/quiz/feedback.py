@@ -34,6 +34,11 @@ def _e(text) -> str:
     return html.escape(str(text))
 
 
+def _prose(text) -> str:
+    """Escaped text with `code` spans shown as code (as the quiz widget shows them)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+
+
 def _slug(student_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._") or "student"
 
@@ -62,7 +67,7 @@ def _answer_html(question: Question, result: QuestionResult) -> str:
 
 def _question_html(book, student: str, quiz: Quiz, question: Question, result: QuestionResult,
                    number: int, revealed: bool) -> str:
-    parts = [f"<div class='q {result.status}'><p><b>Q{number}.</b> {_e(question.prompt)}</p>",
+    parts = [f"<div class='q {result.status}'><p><b>Q{number}.</b> {_prose(question.prompt)}</p>",
              _answer_html(question, result)]
     if question.kind == "reflection":
         manual = book.manual_score(student, quiz.id, question.id)
@@ -79,7 +84,7 @@ def _question_html(book, student: str, quiz: Quiz, question: Question, result: Q
         if revealed:
             parts.append(f"<p>Correct answer: {_e(describe_answer(question, key_answer(question)))}</p>")
         if question.explanation and (revealed or result.status == "correct"):
-            parts.append(f"<p>{_e(question.explanation)}</p>")
+            parts.append(f"<p>{_prose(question.explanation)}</p>")
     parts.append("</div>")
     return "".join(parts)
 
