@@ -20,7 +20,7 @@ from typing import Mapping
 
 from coursekit.errors import QuizError
 from coursekit.quiz.answer_lock import answer_hash, lock_explanation, new_salt
-from coursekit.quiz.atomic import write_text_atomic
+from coursekit.fileio import write_text_atomic
 from coursekit.quiz.answers import canonical, key_answer
 from coursekit.quiz.schema import RELEASE_MODES, Quiz, load_quizzes, parse_quiz
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from coursekit.errors import SubmissionError
-from coursekit.quiz.atomic import write_json_atomic
+from coursekit.fileio import write_json_atomic
 from coursekit.quiz.schema import Quiz
 
 SUBMISSION_FORMAT = "coursekit-submission/1"
