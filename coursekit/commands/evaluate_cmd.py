@@ -119,6 +119,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
     model_dir, output = Path(args.model_dir), Path(args.output)
     if not 0.0 < args.threshold < 1.0:
         raise EvaluationError(f"--threshold must be between 0 and 1, got {args.threshold}")
+    for option, value, least in (("--batch-size", args.batch_size, 1), ("--max-length", args.max_length, 1),
+                                 ("--max-samples", args.max_samples, 0), ("--seed", args.seed, 0)):
+        if value is not None and value < least:
+            raise EvaluationError(f"{option} must be at least {least}, got {value}")
+    if args.bootstrap == 1 or args.bootstrap < 0:
+        raise EvaluationError(f"--bootstrap must be 0 (no intervals) or at least 2, got {args.bootstrap}")
     if output.resolve() == model_dir.resolve():
         raise EvaluationError(f"--output {output} is the model folder: its training metrics.json would be replaced")
     if not model_dir.is_dir():

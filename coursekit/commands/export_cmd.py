@@ -92,8 +92,14 @@ def run_export(args: argparse.Namespace) -> int:
     from ..outputs import check_can_write, claim_output
     from ..runcard import check_model_matches, read_run_card
 
-    check_model_matches(args.model_dir, read_run_card(args.model_dir))  # a model folder, unchanged since training
+    from ..errors import ExportError
+
+    for option, value in (("--max-length", args.max_length), ("--limit", args.limit), ("--repeats", args.repeats),
+                          ("--seq-len", args.seq_len), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise ExportError(f"{option} must be at least 1, got {value}")
     batch_sizes = _batch_sizes(args.batch_sizes)
+    check_model_matches(args.model_dir, read_run_card(args.model_dir))  # a model folder, unchanged since training
     parity = None
     if not args.no_report:  # read the comparison texts first: bad --data is refused before the slow export
         parity = parity_texts(args.model_dir, args.data, args.split, args.limit, has_header=not args.no_header)
