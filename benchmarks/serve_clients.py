@@ -50,7 +50,8 @@ def machine_load() -> dict:
         uptime = subprocess.run(["uptime"], capture_output=True, text=True, timeout=5).stdout.strip()
     except OSError:
         uptime = ""
-    return {"uptime": uptime, "loadavg": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count()}
+    return {"uptime": uptime, "loadavg": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+            "niceness": os.nice(0)}
 
 
 def summarize(latencies_s: list[float]) -> dict:

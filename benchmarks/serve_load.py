@@ -62,7 +62,7 @@ def warm_up(port: int, bodies: list[bytes], workers: int) -> None:
 def run_load(args, export_dir, files, sentences, out_dir) -> list[dict]:
     reports = []
     texts_by_length = {"short": sentences, "review": sc.reviews(sentences)}
-    for config in args.configs.split(","):
+    for config, suffix in _rounds(args):
         for precision in args.precisions.split(","):
             server, settings = start(export_dir, config, precision, files)
             with server:
@@ -83,7 +83,7 @@ def run_load(args, export_dir, files, sentences, out_dir) -> list[dict]:
                                       "machine_after": sc.machine_load(), "command": " ".join(sys.argv),
                                       "host": "127.0.0.1 (loopback), client and server on the same cores"}
                             name = (f"serve_load-{config.replace('/', '-')}-{precision}-{per_request}t-{length}-"
-                                    f"{clients}c.json")
+                                    f"{clients}c{suffix}.json")
                             _write(out_dir / name, report)
                             reports.append(report)
     return reports
@@ -96,7 +96,7 @@ def run_fairness(args, export_dir, files, sentences, out_dir) -> list[dict]:
     heavy_body = sc.body([(s * 50)[:per_text] for s in sentences[:limits.max_texts]])
     normal = [sc.body([s]) for s in sentences[:500]]
     reports = []
-    for config in args.configs.split(","):
+    for config, suffix in _rounds(args):
         server, settings = start(export_dir, config, "int8", files)
         with server:
             warm_up(server.port, normal, settings.workers)
@@ -119,9 +119,17 @@ def run_fairness(args, export_dir, files, sentences, out_dir) -> list[dict]:
                   "body_timeout_s": settings.body_timeout_s, "machine_before": before,
                   "machine_after": sc.machine_load(), "command": " ".join(sys.argv),
                   "host": "127.0.0.1 (loopback), client and server on the same cores"}
-        _write(out_dir / f"serve_fairness-{config.replace('/', '-')}.json", report)
+        _write(out_dir / f"serve_fairness-{config.replace('/', '-')}{suffix}.json", report)
         reports.append(report)
     return reports
+
+
+def _rounds(args):
+    """Each configuration once per round; with --repeat N the rounds alternate the
+    configurations (A B A B ...) so that a change in machine load hits all of them."""
+    for round_ in range(1, args.repeat + 1):
+        for config in args.configs.split(","):
+            yield config, (f"-r{round_}" if args.repeat > 1 else "")
 
 
 def _write(path: Path, report: dict) -> None:
@@ -147,6 +155,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=1000, help="requests per measurement (default: 1000)")
     parser.add_argument("--cap-s", type=float, default=60.0, help="stop a measurement after this many seconds")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the fairness run")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds over the configurations (alternating)")
     parser.add_argument("--out-dir", default="results/benchmarks/serve_load")
     args = parser.parse_args(argv)
     for name, value in (FULL if args.grid == "full" else DEFAULT).items():

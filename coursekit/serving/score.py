@@ -15,7 +15,7 @@ gets 413 before it is read, one that does not arrive in time gets 408.
 
 Settings (environment variables): ``COURSEKIT_ONNX_MODEL`` (graph file name, default
 the manifest's choice, usually ``model.int8.onnx``), ``COURSEKIT_MAX_TEXTS`` (64 per
-request), ``COURSEKIT_MAX_CHARS`` (5000 per text), ``COURSEKIT_MAX_TOTAL_CHARS`` (20000
+request), ``COURSEKIT_MAX_CHARS`` (5000 per text), ``COURSEKIT_MAX_TOTAL_CHARS`` (10000
 per request: texts x length bounds what one request costs), ``COURSEKIT_MAX_BODY_BYTES``
 (1 MiB), ``COURSEKIT_BODY_TIMEOUT_S`` (10 s to receive a body), ``COURSEKIT_ORT_THREADS``.
 """
@@ -44,7 +44,7 @@ RUN_CARD_NAME = "coursekit.json"
 LIMITS = {  # setting -> (environment variable, default)
     "max_texts": ("COURSEKIT_MAX_TEXTS", 64),
     "max_chars": ("COURSEKIT_MAX_CHARS", 5000),
-    "max_total_chars": ("COURSEKIT_MAX_TOTAL_CHARS", 20000),
+    "max_total_chars": ("COURSEKIT_MAX_TOTAL_CHARS", 10000),
     "max_body_bytes": ("COURSEKIT_MAX_BODY_BYTES", 1 << 20),
     "body_timeout_s": ("COURSEKIT_BODY_TIMEOUT_S", 10.0),
 }

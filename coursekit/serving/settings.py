@@ -27,7 +27,7 @@ class ServerSettings:
     ort_threads: int = 1  # ONNX Runtime intra-op threads per worker
     max_texts: int = 64
     max_chars: int = 5000
-    max_total_chars: int = 20000  # texts x length: what one request may cost
+    max_total_chars: int = 10000  # texts x length: what one request may cost (~2,500 word pieces)
     max_body_bytes: int = 1 << 20
     body_timeout_s: int = 10  # to receive a body, else 408
     keepalive_s: int = 5
