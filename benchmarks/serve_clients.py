@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-UCI_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "uci-sentiment-labelled-sentences"
+from benchmarks.uci import UCI_FILES, shared_data_dir
 
 
 def uci_sentences(data_dir: Path | None = None) -> list[str]:
-    """The 3,000 UCI sentences (split on "\\n" only, text before the last tab, stripped)."""
-    folder = Path(os.environ.get("COURSEKIT_SHARED_DATA", "")) / "uci-sentiment-labelled-sentences" \
-        if os.environ.get("COURSEKIT_SHARED_DATA") else (data_dir or UCI_DIR)
+    """The 3,000 UCI sentences (split on "\\n" only, text before the last tab, stripped), read
+    without ``datasets`` so that the client process stays light."""
+    folder = (data_dir or shared_data_dir()) / "uci-sentiment-labelled-sentences"
     texts = []
-    for name in ("amazon_cells_labelled.txt", "yelp_labelled.txt", "imdb_labelled.txt"):
+    for name in UCI_FILES.values():
         for line in (folder / name).read_text(encoding="utf-8").split("\n"):
             if "\t" in line:
                 texts.append(line.rsplit("\t", 1)[0].strip())

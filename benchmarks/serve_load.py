@@ -7,9 +7,9 @@ after, so a noisy run can be told apart. Configurations are written ``WxT[s][/oN
 W gunicorn workers, T threads each (``s``: gunicorn's sync worker, the setting before
 issue 17.3), N ONNX Runtime threads per worker (default 1).
 
-    .venv/bin/python benchmarks/serve_load.py --model-dir results/demo/onnx      # short default run
-    .venv/bin/python benchmarks/serve_load.py --model-dir ... --grid full         # the whole grid
-    .venv/bin/python benchmarks/serve_load.py --model-dir ... --scenario fairness # slow + heavy clients
+    .venv/bin/python -m benchmarks.serve_load --model-dir results/demo/onnx      # short default run
+    .venv/bin/python -m benchmarks.serve_load --model-dir ... --grid full         # the whole grid
+    .venv/bin/python -m benchmarks.serve_load --model-dir ... --scenario fairness # slow + heavy clients
 
 Scenario ``load``: every combination of --configs x --precisions x --texts x --lengths x
 --clients. Scenario ``fairness``: four normal clients (one sentence per request) beside
@@ -26,9 +26,11 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmarks import serve_clients as sc
 
-import serve_clients as sc  # noqa: E402
+def COMMAND() -> str:  # noqa: N802 - the command line, without this machine's paths
+    return "python -m benchmarks.serve_load " + " ".join(sys.argv[1:])
+
 
 DEFAULT = {"configs": "1x1s/o2,2x1s,2x4", "precisions": "int8", "texts": "1", "lengths": "short", "clients": "4"}
 FULL = {"configs": "1x1s/o2,2x1s,1x4/o2,2x2,2x4,2x8,3x4", "precisions": "int8,fp32", "texts": "1,8",
@@ -80,7 +82,7 @@ def run_load(args, export_dir, files, sentences, out_dir) -> list[dict]:
                                       "ort_threads": settings.ort_threads, "model_file": files[precision],
                                       "precision": precision, "texts_per_request": per_request, "text_length": length,
                                       "clients": clients, **result, "machine_before": before,
-                                      "machine_after": sc.machine_load(), "command": " ".join(sys.argv),
+                                      "machine_after": sc.machine_load(), "command": COMMAND(),
                                       "host": "127.0.0.1 (loopback), client and server on the same cores"}
                             name = (f"serve_load-{config.replace('/', '-')}-{precision}-{per_request}t-{length}-"
                                     f"{clients}c{suffix}.json")
@@ -117,7 +119,7 @@ def run_fairness(args, export_dir, files, sentences, out_dir) -> list[dict]:
                   "slowloris_client": slow, "heavy_client": {"texts": limits.max_texts, "chars_per_text": per_text,
                                                              **heavy},
                   "body_timeout_s": settings.body_timeout_s, "machine_before": before,
-                  "machine_after": sc.machine_load(), "command": " ".join(sys.argv),
+                  "machine_after": sc.machine_load(), "command": COMMAND(),
                   "host": "127.0.0.1 (loopback), client and server on the same cores"}
         _write(out_dir / f"serve_fairness-{config.replace('/', '-')}{suffix}.json", report)
         reports.append(report)

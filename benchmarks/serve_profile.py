@@ -7,7 +7,7 @@
 2. In-process, under cProfile: the same requests through azmlinfsrv's Flask app (no
    sockets, no gunicorn); own time grouped by package.
 
-    .venv/bin/python benchmarks/serve_profile.py --model-dir results/demo/onnx
+    .venv/bin/python -m benchmarks.serve_profile --model-dir results/demo/onnx
 """
 from __future__ import annotations
 
@@ -20,9 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import serve_clients as sc  # noqa: E402
+from benchmarks import serve_clients as sc
 
 GROUPS = [("onnxruntime", "onnxruntime"), ("tokenizers", "tokenizers"), ("score.py (own code)", "score.py"),
           ("logging", "/logging/"), ("werkzeug", "werkzeug"), ("flask", "flask"),
@@ -88,7 +86,7 @@ def main(argv=None) -> int:
               "http": over_http(export_dir, args.requests, body)}
     report["in_process"] = in_process(export_dir, args.requests, body)
     report["machine_after"] = sc.machine_load()
-    report["command"] = " ".join(sys.argv)
+    report["command"] = "python -m benchmarks.serve_profile " + " ".join(sys.argv[1:])
     http = report["http"]
     sys.stdout = sys.__stdout__  # azmlinfsrv's app replaces print with a logger
     print(f"over HTTP: p50 {http['latency_ms']['p50']} ms per request, run() median {http['run_ms_median']} ms, "

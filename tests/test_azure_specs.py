@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from coursekit.paths import project_root
 from marshmallow import ValidationError
 
 import azure.ai.ml as aml
@@ -109,7 +111,7 @@ def test_training_job_builder_matches_yaml(name, nodes):
     assert built.inputs["reviews"].type == reviewed.inputs["reviews"].type == "uri_file"
     assert built.outputs["model_dir"].type == reviewed.outputs["model_dir"].type == "uri_folder"
     assert built.display_name == reviewed.display_name
-    assert Path(built.code) == (SPEC_DIR / reviewed.code).resolve() == specs.PROJECT_ROOT
+    assert Path(built.code) == (SPEC_DIR / reviewed.code).resolve() == project_root()
 
 
 def test_environments_match_yaml():

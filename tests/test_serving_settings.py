@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import shlex
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,10 +14,12 @@ from coursekit.serving import ENDPOINT_CONDA_FILE
 from coursekit.serving.local_server import server_environment
 from coursekit.serving.settings import DEFAULT_SETTINGS, ServerSettings
 
+SPEC_DIR = Path(__file__).resolve().parents[1] / "azureml"
+
 
 @pytest.mark.parametrize("slot", ["blue", "green"])
 def test_deployment_yaml_runs_the_default_settings(slot):
-    spec = yaml.safe_load((specs.SPEC_DIR / f"deployment-{slot}.yml").read_text())
+    spec = yaml.safe_load((SPEC_DIR / f"deployment-{slot}.yml").read_text())
     env = spec["environment_variables"]
     assert ServerSettings.from_environment(env) == DEFAULT_SETTINGS
     assert env == DEFAULT_SETTINGS.environment()

@@ -20,9 +20,6 @@ from ..errors import AzureSetupError
 from ..serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
 from ..serving.settings import DEFAULT_SETTINGS, ServerSettings
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ROOT = PACKAGE_ROOT.parent
-SPEC_DIR = PROJECT_ROOT / "azureml"
 
 TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
 ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest"
@@ -75,17 +72,21 @@ class DeploymentOptions:
 
 
 def _check_code_folder() -> Path:
-    if not (PROJECT_ROOT / "pyproject.toml").is_file():
-        raise AzureSetupError(f"the training job uploads the course repository, but {PROJECT_ROOT} is not a "
-                              "checkout of it (no pyproject.toml): run from a git clone of the course")
-    return PROJECT_ROOT
+    """The course checkout the training job uploads as its code."""
+    from ..paths import project_root
+
+    root = project_root()
+    if root is None:
+        raise AzureSetupError("the training job uploads the course repository, but this coursekit is installed "
+                              "without one (no pyproject.toml beside the package): run from a git clone of the course")
+    return root
 
 
 def training_environment(conda_file: str | os.PathLike | None = None):
     """GPU training environment: CUDA base image + the course's ``environment.yml``."""
     from azure.ai.ml.entities import Environment
 
-    conda_file = Path(conda_file or PROJECT_ROOT / "environment.yml")
+    conda_file = Path(conda_file or _check_code_folder() / "environment.yml")
     if not conda_file.is_file():
         raise AzureSetupError(f"{conda_file}: the conda file of the training environment is missing")
     return Environment(name="coursekit-train", image=TRAIN_IMAGE, conda_file=str(conda_file), tags=dict(TAGS),
