@@ -7,6 +7,7 @@ opening a TCP connection per request from Python.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -52,6 +53,35 @@ def machine_load() -> dict:
         uptime = ""
     return {"uptime": uptime, "loadavg": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
             "niceness": os.nice(0)}
+
+
+def cpu_seconds(server_pid: int) -> dict:
+    """CPU time (user + system) used so far by the server's processes and by this process.
+
+    Unlike wall time, CPU time per request hardly depends on what else runs on the
+    machine, so it estimates what quiet cores could serve: cores / CPU seconds per request.
+    """
+    import psutil
+
+    server = 0.0
+    try:
+        master = psutil.Process(server_pid)
+        for proc in [master, *master.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                server += times.user + times.system
+    except psutil.Error:
+        pass
+    own = os.times()
+    return {"server": server, "client": own.user + own.system}
+
+
+def cpu_per_request(before: dict, after: dict, requests: int, cores: int = 2) -> dict:
+    server = (after["server"] - before["server"]) * 1000 / max(requests, 1)
+    client = (after["client"] - before["client"]) * 1000 / max(requests, 1)
+    return {"server_cpu_ms_per_request": round(server, 3), "client_cpu_ms_per_request": round(client, 3),
+            f"capacity_on_{cores}_quiet_cores_req_s": round(cores * 1000 / (server + client), 1)
+            if server + client > 0 else None}
 
 
 def summarize(latencies_s: list[float]) -> dict:

@@ -75,8 +75,10 @@ def run_load(args, export_dir, files, sentences, out_dir) -> list[dict]:
                                   for i in range(500)]
                         warm_up(server.port, bodies, settings.workers)
                         for clients in (int(n) for n in args.clients.split(",")):
-                            before = sc.machine_load()
+                            before, cpu_before = sc.machine_load(), sc.cpu_seconds(server.pid)
                             result = sc.run_clients(server.port, bodies, clients, args.requests, args.cap_s)
+                            result["cpu"] = sc.cpu_per_request(cpu_before, sc.cpu_seconds(server.pid),
+                                                               result["requests"])
                             report = {"scenario": "load", "config": config, "workers": settings.workers,
                                       "threads_per_worker": settings.http_threads, "sync_worker": config.count("s") > 0,
                                       "ort_threads": settings.ort_threads, "model_file": files[precision],
@@ -139,8 +141,11 @@ def _write(path: Path, report: dict) -> None:
     path.write_text(json.dumps(report, indent=2) + "\n")
     normal = report.get("normal_clients", report)
     lat = normal["latency_ms"]
+    cpu = normal.get("cpu", {})
     print(f"{path.name}: {normal['requests_per_s']} req/s, p50 {lat.get('p50')} ms, p99 {lat.get('p99')} ms, "
-          f"failed {normal['failed']}, load {report['machine_before']['loadavg'][0]}", flush=True)
+          f"failed {normal['failed']}, load {report['machine_before']['loadavg'][0]}, CPU ms/request "
+          f"{cpu.get('server_cpu_ms_per_request')} server + {cpu.get('client_cpu_ms_per_request')} client",
+          flush=True)
 
 
 def main(argv=None) -> int:

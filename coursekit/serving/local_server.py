@@ -102,6 +102,8 @@ def mount_like_azure(export_dir: Path, run_dir: Path, name: str = "coursekit-sen
 
 
 def _group_alive(pgid: int) -> bool:
+    if not hasattr(os, "killpg"):  # Windows: no process groups to ask about
+        return False
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
@@ -112,6 +114,10 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
+    if not hasattr(os, "killpg"):  # Windows: the server process alone
+        with contextlib.suppress(OSError):
+            os.kill(pgid, signal.SIGTERM)
+        return
     try:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):

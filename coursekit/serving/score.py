@@ -33,11 +33,13 @@ import time
 import unicodedata
 from pathlib import Path
 
-import numpy as np
-import onnxruntime as ort
-from azureml_inference_server_http.api.aml_request import rawhttp
-from azureml_inference_server_http.api.aml_response import AMLResponse
-from tokenizers import Tokenizer
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # one request, one thread: no tokenizer thread pool
+
+import numpy as np  # noqa: E402
+import onnxruntime as ort  # noqa: E402
+from azureml_inference_server_http.api.aml_request import rawhttp  # noqa: E402
+from azureml_inference_server_http.api.aml_response import AMLResponse  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
 
 MANIFEST_NAME = "export.json"
 RUN_CARD_NAME = "coursekit.json"
