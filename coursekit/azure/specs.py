@@ -1,7 +1,7 @@
 """Azure ML resources of the course, built with the ``azure-ai-ml`` SDK.
 
-Each builder returns an SDK entity whose defaults match the reviewed YAML in the
-repository's ``azureml/`` folder (``tests/test_azure_specs.py`` keeps them equal), so a
+Each builder returns an SDK entity; the YAML in the repository's ``azureml/`` folder is
+generated from these builders (:mod:`.yaml_specs`, ``coursekit azure specs --write``), so a
 student can use either the Python API, ``coursekit azure ...`` or ``az ml ... -f``.
 Nothing here talks to Azure: building and validating specs works offline.
 """
@@ -113,7 +113,7 @@ def reviews_data_asset(path: str | os.PathLike, name: str = "coursekit-reviews")
                 description="Labelled customer reviews (CSV with text and label columns) for fine-tuning")
 
 
-def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx"):
+def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx", must_exist: bool = True):
     """The exported folder (``coursekit export``) as a custom model to register."""
     from azure.ai.ml.constants import AssetTypes
     from azure.ai.ml.entities import Model
@@ -121,7 +121,7 @@ def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-o
     from ..export.manifest import is_export_dir
 
     export_dir = Path(export_dir)
-    if not is_export_dir(export_dir):
+    if must_exist and not is_export_dir(export_dir):
         raise AzureSetupError(f"{export_dir}: not an exported model (export.json + model.onnx); "
                               "run `coursekit export MODEL_DIR --output DIR` first")
     return Model(name=name, path=str(export_dir), type=AssetTypes.CUSTOM_MODEL, tags={**TAGS, "format": "onnx"},
