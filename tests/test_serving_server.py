@@ -172,6 +172,26 @@ def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
         start_server(trained, wait=False)
 
 
+def test_a_trained_model_is_served_as_its_run_card_says(tmp_path_factory, tmp_path):
+    """`coursekit serve MODEL` exports with the run card's max length and cleaning, once."""
+    from coursekit.runcard import RunCard, model_fingerprint, write_run_card
+    from coursekit.serving import score
+
+    trained = tmp_path / "trained"
+    shutil.copytree(deploy_support.classifier_dir(tmp_path_factory), trained)
+    cleaning = {"strip_html": True, "remove_urls": True, "normalize_unicode": True, "remove_special": False,
+                "lowercase": True}
+    write_run_card(trained, RunCard(tier="offline", base_model="minilm", max_length=32, labels=["NEGATIVE", "POSITIVE"],
+                                    cleaning=cleaning, data={}, split={"seed": 0},
+                                    model_fingerprint=model_fingerprint(trained)))
+    export = resolve_export_dir(trained)
+    assert export == trained / "onnx"
+    model = score.OnnxSentimentClassifier(export)
+    assert model.max_length == 32 and model.cleaning == cleaning
+    stamp = (export / "export.json").stat().st_mtime_ns
+    assert resolve_export_dir(trained) == export and (export / "export.json").stat().st_mtime_ns == stamp
+
+
 def test_exposure_warning():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")

@@ -39,10 +39,14 @@ def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool =
     """The exported folder to serve for ``model_dir``.
 
     ``model_dir`` may be an exported folder (``export.json`` + ``model.onnx``) or a
-    trained Hugging Face model folder; the latter is exported to ``model_dir/onnx``
-    first (again only when the weights are newer than the export).
+    trained model folder; the latter is exported to ``model_dir/onnx`` first, with the
+    max length and cleaning its run card (``coursekit.json``) recorded, and again only
+    when the export no longer matches the weights (the run card's fingerprint; for a
+    folder without a run card, weights newer than the export).
     """
+    from ..export.from_run import export_is_current, export_trained_model
     from ..export.manifest import FP32_NAME, is_export_dir
+    from ..runcard import has_run_card
 
     model_dir = Path(model_dir)
     if is_export_dir(model_dir):
@@ -53,16 +57,23 @@ def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool =
         raise ServingError(f"{model_dir} holds neither an exported model (export.json + model.onnx) nor a "
                            "trained model (config.json + weights); run `coursekit export` or `coursekit train`")
     target = model_dir / "onnx"
-    weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
-    if is_export_dir(target) and weights and (target / FP32_NAME).stat().st_mtime >= max(weights):
+    if has_run_card(model_dir):
+        current = export_is_current(model_dir, target)
+    else:
+        weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
+        current = is_export_dir(target) and bool(weights) and (target / FP32_NAME).stat().st_mtime >= max(weights)
+    if current:
         return target
     if not export_if_needed:
         raise ServingError(f"{model_dir} is a trained model that has not been exported; run "
                            f"`coursekit export {model_dir}`")
-    from ..export import export_onnx
-
     print(f"exporting {model_dir} to ONNX first: {target}", flush=True)
-    export_onnx(model_dir, target)
+    if has_run_card(model_dir):
+        export_trained_model(model_dir, target)
+    else:
+        from ..export import export_onnx
+
+        export_onnx(model_dir, target)
     return target
 
 
