@@ -275,3 +275,22 @@ def test_endpoint_environment_lists_every_import_of_score():
         assert dist in pinned, f"{module} ({dist}) is imported by score.py but not in {ENDPOINT_CONDA_FILE.name}"
         assert importlib.metadata.version(dist) == pinned[dist], f"{dist}: tested version differs from the pin"
     assert not {"torch", "transformers"} & set(pinned)
+
+
+def test_the_deadline_thread_runs_only_while_bodies_are_read():
+    import socket
+    import threading
+    import time
+
+    server_side, client_side = socket.socketpair()
+    try:
+        client_side.sendall(b'{"text": "hi"}')
+        environ = {"wsgi.input": server_side.makefile("rb"), "CONTENT_LENGTH": "14", "gunicorn.socket": server_side}
+        assert score.read_body(environ, 1000, 0.3) == b'{"text": "hi"}'
+    finally:
+        server_side.close()
+        client_side.close()
+    until = time.monotonic() + 10
+    while any(t.name == "coursekit-body-deadlines" for t in threading.enumerate()) and time.monotonic() < until:
+        time.sleep(0.05)
+    assert not any(t.name == "coursekit-body-deadlines" for t in threading.enumerate())

@@ -185,12 +185,13 @@ def _json_type(value) -> str:
 
 # --- reading the body: size limit first, then a deadline ------------------------------------
 class _BodyDeadlines:
-    """One thread per worker process that shuts the reading side of a connection whose
-    request body is still arriving at its deadline: the blocked read then ends at once
-    and the thread serving it is free again (a slow client cannot hold it)."""
+    """A thread that shuts the reading side of a connection whose request body is still
+    arriving at its deadline: the blocked read then ends at once and the thread serving
+    it is free again (a slow client cannot hold it). It runs only while a body is being
+    read and sleeps until the nearest deadline; the cost per request is a dict entry."""
 
-    def __init__(self, tick: float = 0.2):
-        self._tick, self._lock, self._open, self._thread = tick, threading.Lock(), {}, None
+    def __init__(self):
+        self._cond, self._open, self._thread, self._wake_at = threading.Condition(), {}, None, float("inf")
 
     @contextlib.contextmanager
     def watch(self, sock, seconds: float):
@@ -198,27 +199,36 @@ class _BodyDeadlines:
         if sock is None or not hasattr(sock, "shutdown"):
             yield state
             return
-        with self._lock:
-            self._open[id(state)] = (time.monotonic() + seconds, sock, state)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="coursekit-body-deadlines", daemon=True)
+        due = time.monotonic() + seconds
+        with self._cond:
+            self._open[id(state)] = (due, sock, state)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="coursekit-body-deadlines", daemon=True)
                 self._thread.start()
+            elif due < self._wake_at:
+                self._cond.notify()
         try:
             yield state
         finally:
-            with self._lock:
+            with self._cond:
                 self._open.pop(id(state), None)
 
-    def _loop(self) -> None:
-        while True:
-            time.sleep(self._tick)
-            now = time.monotonic()
-            with self._lock:
-                late = [self._open.pop(key) for key, (due, _, _) in list(self._open.items()) if due <= now]
-            for _, sock, state in late:
-                state["expired"] = True
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RD)
+    def _run(self) -> None:
+        with self._cond:
+            try:
+                while self._open:
+                    now = time.monotonic()
+                    for key, (due, sock, state) in list(self._open.items()):
+                        if due <= now:
+                            del self._open[key]
+                            state["expired"] = True
+                            with contextlib.suppress(OSError):
+                                sock.shutdown(socket.SHUT_RD)
+                    if self._open:
+                        self._wake_at = min(due for due, _, _ in self._open.values())
+                        self._cond.wait(self._wake_at - now)
+            finally:
+                self._thread, self._wake_at = None, float("inf")
 
 
 _DEADLINES = _BodyDeadlines()
