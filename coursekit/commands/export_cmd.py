@@ -72,16 +72,36 @@ def _raw_splits(model_dir, card, data):
     return {part: raw.select(card.split[part]["positions"]) for part in ("train", "validation", "test")}
 
 
+def _batch_sizes(text: str) -> tuple[int, ...]:
+    from ..errors import ExportError
+
+    try:
+        sizes = tuple(int(b) for b in text.split(",") if b.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise ExportError(f"--batch-sizes {text!r}: expected whole numbers of at least 1 separated by commas, "
+                          "e.g. 1,32")
+    return sizes
+
+
 def run_export(args: argparse.Namespace) -> int:
     from ..export import PARITY_NAME, format_parity_table, parity_report
     from ..export.from_run import export_is_current, export_trained_model
     from ..fileio import write_json_atomic
-    from ..outputs import claim_output
+    from ..outputs import check_can_write, claim_output
+    from ..runcard import check_model_matches, read_run_card
 
+    check_model_matches(args.model_dir, read_run_card(args.model_dir))  # a model folder, unchanged since training
+    batch_sizes = _batch_sizes(args.batch_sizes)
+    parity = None
+    if not args.no_report:  # read the comparison texts first: bad --data is refused before the slow export
+        parity = parity_texts(args.model_dir, args.data, args.split, args.limit, has_header=not args.no_header)
     output = Path(args.output) if args.output else Path(args.model_dir) / "onnx"
     if output.exists() and not export_is_current(args.model_dir, output):
         claim_output(output, overwrite=args.overwrite, markers=("export.json", "model.onnx"),
                      what="an export of another model")
+    check_can_write(output)
     result = export_trained_model(args.model_dir, output, max_length=args.max_length, fuse=not args.no_fuse,
                                   int8=not args.no_int8)
     fusion = result.manifest["fusion"]
@@ -93,9 +113,7 @@ def run_export(args: argparse.Namespace) -> int:
           f"ORT fusions {'applied' if fusion['applied'] else 'not applied'}")
     if args.no_report:
         return 0
-    name, texts, labels = parity_texts(args.model_dir, args.data, args.split, args.limit,
-                                       has_header=not args.no_header)
-    batch_sizes = tuple(int(b) for b in args.batch_sizes.split(",") if b.strip())
+    name, texts, labels = parity
     report = parity_report(args.model_dir, output, texts, labels, data_name=name, batch_sizes=batch_sizes,
                            seq_len=args.seq_len, repeats=args.repeats, threads=args.threads)
     write_json_atomic(output / PARITY_NAME, report)
