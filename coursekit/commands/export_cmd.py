@@ -35,8 +35,20 @@ def add_parser(subparsers) -> None:
 
 def parity_texts(model_dir, data: str | None, split: str, limit: int | None, has_header: bool = True):
     """Texts and integer labels to compare engines on: the model's own split, or a file (raw, uncleaned)."""
-    from ..runcard import read_run_card
+    from ..runcard import has_run_card, read_run_card
 
+    if not has_run_card(model_dir):  # a model trained elsewhere: a seeded split of --data or the sample reviews
+        from ..profiles import sample_reviews_path
+        from ..train import prepare_splits
+
+        path = data or str(sample_reviews_path())
+        splits = prepare_splits(path, clean=False, seed=42, has_header=has_header)
+        parts = ["train", "validation", "test"] if split == "all" else [split]
+        texts = [t for p in parts for t in splits[p]["text"]]
+        labels = [int(v) for p in parts for v in splits[p]["label"]]
+        if limit:
+            texts, labels = texts[:limit], labels[:limit]
+        return f"{Path(path).name} ({split} split)", texts, labels
     card = read_run_card(model_dir)
     if data is None or card.is_training_data(data):
         splits = _raw_splits(model_dir, card, data)
@@ -99,7 +111,12 @@ def run_export(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise ExportError(f"{option} must be at least 1, got {value}")
     batch_sizes = _batch_sizes(args.batch_sizes)
-    check_model_matches(args.model_dir, read_run_card(args.model_dir))  # a model folder, unchanged since training
+    from ..export import check_model_dir
+    from ..runcard import has_run_card
+
+    check_model_dir(args.model_dir)
+    if has_run_card(args.model_dir):  # unchanged since training
+        check_model_matches(args.model_dir, read_run_card(args.model_dir))
     parity = None
     if not args.no_report:  # read the comparison texts first: bad --data is refused before the slow export
         parity = parity_texts(args.model_dir, args.data, args.split, args.limit, has_header=not args.no_header)
