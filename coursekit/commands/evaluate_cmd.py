@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .train_cmd import add_data_options
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -22,6 +24,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--label-column", default="label")
     parser.add_argument("--no-header", action="store_true", help="the file has no header: text<TAB>label per line")
     parser.add_argument("--no-clean", action="store_true", help="do not clean the texts (training cleans by default)")
+    add_data_options(parser)
     parser.add_argument("--split", choices=["all", "train", "validation", "test"], default="all",
                         help="evaluate on one part of the seeded 80/10/10 split that training made of this "
                         "file (use 'test' when --data is the training file); default: every row")
@@ -38,15 +41,16 @@ def add_parser(subparsers) -> None:
 
 
 def _load_data(args):
-    from coursekit.data import clean_dataset, load_reviews
+    from coursekit.data import prepare_dataset
     from coursekit.train import prepare_splits
 
+    options = dict(strict=args.strict, label_map=args.label_map)
     if args.split != "all":
-        return prepare_splits(args.data, args.text_column, args.label_column, not args.no_clean,
-                              args.max_samples, args.seed, not args.no_header)[args.split]
-    dataset = load_reviews(args.data, text_column=args.text_column, label_column=args.label_column,
-                           max_samples=args.max_samples, seed=args.seed, has_header=not args.no_header)
-    return dataset if args.no_clean else clean_dataset(dataset)
+        splits, report = prepare_splits(args.data, args.text_column, args.label_column, not args.no_clean,
+                                        args.max_samples, args.seed, not args.no_header, return_report=True, **options)
+        return splits[args.split], report
+    return prepare_dataset(args.data, args.text_column, args.label_column, not args.no_clean, args.max_samples,
+                           args.seed, not args.no_header, **options)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -64,7 +68,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile)
     configure_quiet_libraries()
     model, tokenizer = load_trained_model(model_dir)
-    dataset = _load_data(args)
+    dataset, data_report = _load_data(args)
     predictions = predict((model, tokenizer), dataset, batch_size=args.batch_size,
                           max_length=args.max_length or profile.max_length, threshold=args.threshold)
     analysis = analyse(predictions, history=load_history(model_dir), slice_by=args.slice_columns,
@@ -85,6 +89,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         "label_column": args.label_column,
         "cleaned": not args.no_clean,
         "seed": args.seed,
+        "data_report": data_report.to_dict(),
     }
     written = write_report(analysis, output, model_info=model_info, data_info=data_info)
     for line in summary_lines(analysis):

@@ -10,6 +10,15 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
                         help="tier: 'full' (Hub model + IMDB, GPU) or 'offline' (default: $COURSEKIT_PROFILE or offline)")
 
 
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--label-map", metavar="MAP",
+                        help="label spellings to classes: \"1 star=0,5 stars=1\" (0/1, negative/positive, or skip "
+                             "to drop such rows), or a .json/.yaml file with that mapping")
+    parser.add_argument("--strict", action="store_true",
+                        help="stop at the first junk row (no words, duplicate, both labels, not UTF-8, control "
+                             "characters) instead of dropping or repairing it and reporting the counts")
+
+
 def add_parser(subparsers) -> None:
     train = subparsers.add_parser("train", help="fine-tune the tier's model on a labelled data file",
                                   description="Fine-tune with the assignment's hyperparameters; every one can be overridden.")
@@ -20,6 +29,7 @@ def add_parser(subparsers) -> None:
     train.add_argument("--label-column", default="label")
     train.add_argument("--no-header", action="store_true", help="the file has no header: text<TAB>label per line")
     train.add_argument("--no-clean", action="store_true", help="skip text cleaning")
+    add_data_options(train)
     train.add_argument("--model", help="pre-trained model id or folder (default: the tier's)")
     train.add_argument("--learning-rate", "--lr", type=float)
     train.add_argument("--batch-size", type=int)
@@ -82,7 +92,8 @@ def run_train(args) -> int:
     profile = get_profile(args.profile, announce=is_main_process())
     result = run_training(
         profile, args.output, data=args.data, text_column=args.text_column, label_column=args.label_column,
-        clean=not args.no_clean, max_samples=args.max_samples, has_header=not args.no_header, **_overrides(args),
+        clean=not args.no_clean, max_samples=args.max_samples, has_header=not args.no_header,
+        strict=args.strict, label_map=args.label_map, **_overrides(args),
     )
     if is_main_process():
         _print_summary(result)

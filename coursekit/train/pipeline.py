@@ -9,29 +9,36 @@ from .trainer import METRICS_FILE, TrainResult, train_model
 
 
 def prepare_splits(data: str | Path, text_column="text", label_column="label", clean=True,
-                   max_samples=None, seed=42, has_header=True):
-    """Load, (optionally) clean and split a data source into train/validation/test."""
-    from ..data import clean_dataset, load_reviews, split_dataset
+                   max_samples=None, seed=42, has_header=True, *, strict=False, label_map=None,
+                   return_report=False):
+    """Load, (optionally) clean, de-duplicate and split a data source into train/validation/test.
+
+    Junk rows are dropped and printed (``strict=True``: an error); ``label_map`` maps other
+    label spellings (see :func:`coursekit.data.parse_label_map`). With ``return_report=True``
+    the result is ``(splits, report)``, ``report`` a :class:`coursekit.data.DataReport`.
+    """
+    from ..data import prepare_dataset, split_dataset
     from ..progress import configure_quiet_libraries
 
     configure_quiet_libraries()
 
-    dataset = load_reviews(data, text_column=text_column, label_column=label_column,
-                           max_samples=max_samples, seed=seed, has_header=has_header)
-    if clean:
-        dataset = clean_dataset(dataset)
-    return split_dataset(dataset, seed=seed)
+    dataset, report = prepare_dataset(data, text_column, label_column, clean, max_samples, seed, has_header,
+                                      strict=strict, label_map=label_map)
+    splits = split_dataset(dataset, seed=seed)
+    return (splits, report) if return_report else splits
 
 
 def run_training(profile: Profile, output_dir: str | Path, data: str | Path | None = None,
                  text_column="text", label_column="label", clean=True, max_samples=None,
-                 has_header=True, **overrides) -> TrainResult:
+                 has_header=True, strict=False, label_map=None, **overrides) -> TrainResult:
     """Train on ``data`` (default: the tier's data set) with the tier's model and settings."""
     seed = overrides.get("seed") or 42
-    splits = prepare_splits(data or profile.dataset, text_column, label_column, clean,
-                            max_samples if max_samples is not None else profile.max_train_samples, seed, has_header)
+    splits, report = prepare_splits(data or profile.dataset, text_column, label_column, clean,
+                                    max_samples if max_samples is not None else profile.max_train_samples, seed,
+                                    has_header, strict=strict, label_map=label_map, return_report=True)
     config = TrainConfig.from_profile(profile, output_dir, **overrides)
-    config.extras.update({"profile": profile.name, "data": str(data or profile.dataset)})
+    config.extras.update({"profile": profile.name, "data": str(data or profile.dataset),
+                          "data_report": report.to_dict()})
     return train_model(splits, config)
 
 
