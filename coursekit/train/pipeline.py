@@ -25,47 +25,16 @@ class PreparedData:
     dropped: dict = field(default_factory=dict)
 
 
-def parse_label_map(spec: str | dict | None) -> dict | None:
-    """``'1 star=0,5 stars=1'``, a dict, or a JSON/YAML file of spelling -> 0/1."""
-    from ..errors import DataError
+def _load_clean(config: DataConfig, seed: int, verbose: bool = True):
+    """The data set as training sees it: loaded, cleaned (unless --no-clean), junk rows dropped
+    and reported (``--strict``: an error). Returns (dataset, rows read, the drop report as a dict)."""
+    from ..data import prepare_dataset
 
-    if not spec:
-        return None
-    if isinstance(spec, dict):
-        return spec
-    path = Path(spec)
-    if path.is_file():
-        import yaml
-
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(loaded, dict):
-            raise DataError(f"{path}: a label map file maps spellings to 0 or 1; fix --label-map")
-        return loaded
-    mapping = {}
-    for part in str(spec).split(","):
-        key, sep, value = part.rpartition("=")
-        if not sep or not key.strip() or value.strip() not in ("0", "1"):
-            raise DataError(f"--label-map {spec!r}: write spelling=0 or spelling=1 pairs separated by commas, "
-                            "e.g. '1 star=0,5 stars=1'")
-        mapping[key.strip()] = int(value)
-    return mapping
-
-
-def _load_clean(config: DataConfig, seed: int):
-    """The data set as training sees it: loaded, cleaned (unless --no-clean), junk handled."""
-    from ..data import clean_dataset, load_reviews
-
-    dataset = load_reviews(config.data, text_column=config.text_column, label_column=config.label_column,
-                           label_map=parse_label_map(config.label_map), has_header=config.has_header,
-                           max_samples=config.max_samples or None, seed=seed)
-    rows_loaded = len(dataset)
-    dropped: dict = {}
-    if config.clean:
-        dataset = clean_dataset(dataset)
-    if isinstance(dataset, tuple):  # (dataset, report) from a cleaning step that reports what it dropped
-        dataset, report = dataset
-        dropped = report.to_dict() if hasattr(report, "to_dict") else dict(report)
-    return dataset, rows_loaded, dropped
+    dataset, report = prepare_dataset(config.data, config.text_column, config.label_column, config.clean,
+                                      config.max_samples or None, seed, config.has_header, strict=config.strict,
+                                      label_map=config.label_map or None, verbose=verbose)
+    summary = report.to_dict()
+    return dataset, summary.get("rows_read", len(dataset)), summary
 
 
 def prepare_data(data: str | Path | DataConfig, seed: int = 42, **options) -> PreparedData:
@@ -110,7 +79,7 @@ def splits_from_run_card(model_dir: str | Path, data: str | Path | None = None):
                            f"the run card's {card.data_source}); pass the training file with --data")
     known = {f.name for f in fields(DataConfig)}
     config = DataConfig(**{**{k: v for k, v in card.data.items() if k in known}, "data": source})
-    dataset, _, _ = _load_clean(config, card.seed)
+    dataset, _, _ = _load_clean(config, card.seed, verbose=False)
     import datasets
 
     parts = {}
