@@ -27,10 +27,11 @@ BAD_DATA = {
     "empty CSV": ("csv", b"", "is empty"),
     "empty TSV": ("tsv", b"", "is empty"),
     "empty JSONL": ("jsonl", b"", "is empty"),
-    "binary CSV": ("csv", GARBAGE, "not UTF-8"),
-    "binary TSV": ("tsv", GARBAGE, "not UTF-8"),
-    "binary JSONL": ("jsonl", GARBAGE, "not UTF-8"),
-    "Latin-1 CSV": ("csv", "text,label\ncaf\u00e9 au lait,1\n".encode("latin-1"), "not UTF-8"),
+    # Not UTF-8: read as cp1252 (what spreadsheet exports are), then refused for what is in them.
+    "binary CSV": ("csv", GARBAGE, "line"),
+    "binary TSV": ("tsv", GARBAGE, "line"),
+    "binary JSONL": ("jsonl", GARBAGE, "malformed JSON"),
+    "Latin-1 CSV": ("csv", "text,label\ncaf\u00e9 au lait,1\n".encode("latin-1"), "both classes"),
     "wrong columns CSV": ("csv", b"review,stars\nnice,5\nawful,1\n", "missing column 'text'"),
     "wrong columns TSV": ("tsv", b"review\tstars\nnice\t5\nawful\t1\n", "missing column 'text'"),
     "wrong columns JSONL": ("jsonl", b'{"review": "nice", "stars": 5}\n', "text"),
@@ -225,7 +226,7 @@ def test_evaluate_and_export_refuse_bad_model_folders(model_folders, tmp_path, c
         else:
             refused(["evaluate", folder, "--output", tmp_path / "r"], capsys, str(folder), fragment)
         refused(["export", folder, "--output", tmp_path / "onnx"], capsys, str(folder),
-                "coursekit.json" if name in ("missing", "not a model") else fragment)
+                "no such model folder" if name == "missing" else "config.json" if name == "not a model" or name.startswith("run card") else fragment)
         assert not (tmp_path / "r").exists() and not (tmp_path / "onnx").exists(), name
 
 

@@ -48,7 +48,7 @@ def parse_label_map(value: str | Path | Mapping | None) -> dict[str, int] | None
 def normalize_label_map(mapping: Mapping, source: str = "label_map") -> dict[str, int]:
     """Lower-case, stripped spellings to 0, 1 or SKIP; both classes must appear."""
     if not isinstance(mapping, Mapping) or not mapping:
-        raise DataError(f"{source}: expected a non-empty mapping of label spellings to 0/1")
+        raise DataError(f"--label-map {source}: expected a non-empty mapping of label spellings to 0/1")
     out = {}
     for key, val in mapping.items():
         word = str(val).strip().lower()
