@@ -1,10 +1,20 @@
-"""Exceptions with messages meant for students and instructors."""
+"""Every error meant for students and instructors, in one place.
+
+The CLI prints a :class:`CoursekitError` as one line (``coursekit CMD: error: ...``) and
+exits with its ``exit_code`` (2, or 75 after a preemption checkpoint); anything else is
+a bug and keeps its traceback. Each message names the problem and the option that fixes it.
+"""
 
 
 class CoursekitError(Exception):
     """Base class: the CLI prints these as a one-line error instead of a traceback."""
 
     user_facing = True
+    exit_code = 2
+
+
+class ProfileError(CoursekitError, ValueError):
+    """An unknown tier name, or a tier whose package is not installed."""
 
 
 class DataError(CoursekitError, ValueError):
@@ -13,6 +23,18 @@ class DataError(CoursekitError, ValueError):
 
 class HubUnreachableError(CoursekitError, RuntimeError):
     """The Hugging Face Hub could not be reached on the ``full`` tier."""
+
+
+class OutputExistsError(CoursekitError, FileExistsError):
+    """An output folder already holds results that a run would replace (names the fixing option)."""
+
+
+class RunCardError(CoursekitError, ValueError):
+    """A model folder without a readable run card, or one that no longer matches its data or model."""
+
+
+class ConfigError(CoursekitError, ValueError):
+    """A training configuration file or option that does not fit (names the field)."""
 
 
 class AzureSetupError(CoursekitError, RuntimeError):
@@ -37,3 +59,23 @@ class ExportError(CoursekitError, RuntimeError):
 
 class ServingError(CoursekitError, RuntimeError):
     """The local scoring server could not start or answer (names the folder or port)."""
+
+
+class RenderError(CoursekitError, RuntimeError):
+    """The lessons could not be executed or rendered to HTML."""
+
+
+class ReleaseError(CoursekitError, ValueError):
+    """A student copy of the course could not be made (names the notebook or folder)."""
+
+
+# The exit status of `coursekit train` after a SIGTERM-triggered checkpoint: 75 is
+# EX_TEMPFAIL in <sysexits.h>, "temporary failure, try again". A job scheduler that
+# sees 75 knows the run saved its state and that rerunning with --resume continues it.
+PREEMPTED_EXIT_CODE = 75
+
+
+class Preempted(CoursekitError):
+    """Training stopped on SIGTERM after writing a checkpoint; rerun with --resume."""
+
+    exit_code = PREEMPTED_EXIT_CODE
