@@ -28,26 +28,30 @@ def lesson_results_dir(notebooks: list[Path]) -> Path:
 
 
 def is_trained_model(folder: Path) -> bool:
-    return (folder / "config.json").is_file() and (folder / METRICS_FILE).is_file()
+    """What ``coursekit train``/``demo`` leave: the model, ``metrics.json`` and the run card."""
+    from coursekit.runcard import RUN_CARD_FILE
+
+    return all((folder / name).is_file() for name in ("config.json", METRICS_FILE, RUN_CARD_FILE))
 
 
 def tier_mismatch(folder: Path, profile: str) -> str | None:
-    """Why the model in ``folder`` does not fit the ``profile`` tier's lessons, or None."""
+    """Why the model in ``folder`` does not fit the ``profile`` tier's lessons (its run
+    card names another tier, base model or data file), or None."""
+    from coursekit.errors import CoursekitError
     from coursekit.profiles import get_profile
+    from coursekit.runcard import read_run_card
 
     tier = get_profile(profile, announce=False)
     try:
-        summary = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return f"its {METRICS_FILE} is unreadable ({exc})"
-    base = (summary.get("hyperparameters") or {}).get("model") or summary.get("model")
-    extras = summary.get("extras") or {}
-    if base and Path(base).name != Path(tier.model).name:  # names: the same package in another venv fits
-        return f"it was fine-tuned from {base}, the {tier.name} tier uses {tier.model}"
-    if extras.get("profile") and extras["profile"] != tier.name:
-        return f"it was trained on the {extras['profile']} tier"
-    if extras.get("data") and Path(extras["data"]).name != Path(str(tier.dataset)).name:
-        return f"it was trained on {extras['data']}, the lessons use {tier.dataset}"
+        card = read_run_card(folder)
+    except CoursekitError as exc:
+        return str(exc)
+    if card.tier != tier.name:
+        return f"it was trained on the {card.tier} tier"
+    if Path(card.base_model).name != Path(tier.model).name:  # names: the same package in another venv fits
+        return f"it was fine-tuned from {card.base_model}, the {tier.name} tier uses {tier.model}"
+    if Path(card.data_source).name != Path(str(tier.dataset)).name:
+        return f"it was trained on {card.data_source}, the lessons use {tier.dataset}"
     return None
 
 
@@ -56,7 +60,8 @@ def choose_lesson_model(results_dir: Path, profile: str, model: Path | None = No
     if model is not None:
         model = Path(model)
         if not is_trained_model(model):
-            raise RenderError(f"--model {model}: not a trained model folder (config.json and {METRICS_FILE}); "
+            raise RenderError(f"--model {model}: not a trained model folder (config.json, {METRICS_FILE}, "
+                              "coursekit.json); "
                               "pass the --output of `coursekit train` or `coursekit demo`")
         reason = tier_mismatch(model, profile)
         if reason:
@@ -75,7 +80,7 @@ def choose_lesson_model(results_dir: Path, profile: str, model: Path | None = No
 
 
 def _copy_model_files(source: Path, target: Path) -> None:
-    """The model folder's own files (weights, tokenizer, metrics), not checkpoints or exports."""
+    """The model folder's own files (weights, tokenizer, metrics, run card), not checkpoints or exports."""
     target.mkdir(parents=True, exist_ok=True)
     for item in source.iterdir():
         if item.is_file():

@@ -66,15 +66,18 @@ def lesson_notebook(path: Path) -> Path:
     return path
 
 
-def trained_model_folder(folder: Path, **extras) -> Path:
-    """What `coursekit train` leaves (config.json and metrics.json are what render checks)."""
+def trained_model_folder(folder: Path, tier="offline", data=None) -> Path:
+    """What `coursekit train` leaves (render reads config.json, metrics.json and the run card)."""
     from coursekit.profiles import get_profile
 
+    profile = get_profile(tier)
     folder.mkdir(parents=True)
     (folder / "config.json").write_text("{}")
     (folder / "model.safetensors").write_bytes(b"weights")
-    (folder / "metrics.json").write_text(json.dumps({
-        "hyperparameters": {"model": get_profile("offline").model}, "extras": extras, "test": {"accuracy": 0.9}}))
+    (folder / "metrics.json").write_text(json.dumps({"test": {"accuracy": 0.9}}))
+    (folder / "coursekit.json").write_text(json.dumps({
+        "format": 1, "tier": tier, "base_model": profile.model, "max_length": 128, "labels": ["NEGATIVE", "POSITIVE"],
+        "cleaning": {}, "data": {"source": str(data or profile.dataset)}, "split": {"seed": 42}}))
     (folder / "checkpoints").mkdir()
     return folder
 
@@ -187,8 +190,8 @@ def test_render_leaves_nothing_behind(rendered):
 def test_lessons_show_the_given_model_without_changing_it(rendered):
     (lesson,) = rendered["lessons"]
     page = lesson.html_path.read_text()
-    assert "reuse: 1 [&#x27;config.json&#x27;, &#x27;metrics.json&#x27;, &#x27;model.safetensors&#x27;]" in page \
-        or "reuse: 1 ['config.json', 'metrics.json', 'model.safetensors']" in page  # no checkpoints copied
+    listed = "['config.json', 'coursekit.json', 'metrics.json', 'model.safetensors']"  # no checkpoints copied
+    assert f"reuse: 1 {listed}" in page or f"reuse: 1 {listed}".replace("'", "&#x27;") in page
     assert sorted(p.name for p in rendered["model"].iterdir()) == rendered["model_files"]
     assert any("the lessons show the model trained in" in line for line in rendered["log"])
 
@@ -335,10 +338,14 @@ def test_a_trained_lesson_model_is_chosen_before_the_demo_model(tmp_path):
 def test_models_of_another_tier_or_data_are_not_reused(tmp_path):
     results = tmp_path / "results"
     trained_model_folder(results / "demo", data="/somewhere/reviews.csv")
+    trained_model_folder(results / "notebook-model", tier="full")
     lines = []
     assert choose_lesson_model(results, "offline", log=lines.append) is None
-    assert lines == [f"render: not reusing {results / 'demo'}: it was trained on /somewhere/reviews.csv, the "
-                     f"lessons use {__import__('coursekit.profiles').profiles.get_profile('offline').dataset}"]
+    from coursekit.profiles import get_profile
+
+    assert lines == [f"render: not reusing {results / 'notebook-model'}: it was trained on the full tier",
+                     f"render: not reusing {results / 'demo'}: it was trained on /somewhere/reviews.csv, the "
+                     f"lessons use {get_profile('offline').dataset}"]
     with pytest.raises(RenderError, match=r"--model .*demo does not fit the offline lessons.*--retrain"):
         choose_lesson_model(results, "offline", results / "demo")
     with pytest.raises(RenderError, match=r"--model .*: not a trained model folder"):
@@ -351,7 +358,8 @@ def test_a_model_the_lessons_trained_is_kept_for_the_next_render_without_replaci
     results.mkdir()
     kept = keep_trained_model(workspace_results, results, log=None)
     assert kept == results / "notebook-model"
-    assert sorted(p.name for p in kept.iterdir()) == ["config.json", "metrics.json", "model.safetensors"]
+    assert sorted(p.name for p in kept.iterdir()) == ["config.json", "coursekit.json", "metrics.json",
+                                                      "model.safetensors"]
     (trained / "config.json").write_text('{"newer": true}')
     assert keep_trained_model(workspace_results, results, log=None) is None  # never replaced
     assert (kept / "config.json").read_text() == "{}"
