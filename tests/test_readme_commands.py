@@ -4,7 +4,8 @@ Each line runs as written, through the same entry point as the ``coursekit`` com
 (``coursekit.cli.main``; ``serve`` as its own process), with only these changes, so the
 whole block takes about a minute:
 
-* ``demo`` and ``train`` get ``--max-samples 48 --max-steps 2`` (a two-step fine-tune);
+* ``demo`` and ``train`` get ``--max-samples 48 --max-steps 2`` (a two-step fine-tune),
+  ``train`` also ``--max-length 32`` (the ``--literal`` line pads every text to it);
 * ``evaluate`` gets ``--bootstrap 20``; ``export`` gets ``--limit 8 --repeats 1 --batch-sizes 1``;
 * ``render`` gets ``--notebooks lessons/tiny.ipynb``: a two-cell lesson instead of the
   course's four notebooks (minutes); it still reuses the model the ``demo`` line trained;
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY_TRAINING = ["--max-samples", "48", "--max-steps", "2"]
 ADDED = {
     "demo": TINY_TRAINING,
-    "train": TINY_TRAINING,
+    "train": [*TINY_TRAINING, "--max-length", "32"],
     "evaluate": ["--bootstrap", "20"],
     "export": ["--limit", "8", "--repeats", "1", "--batch-sizes", "1"],
     "render": ["--notebooks", "lessons/tiny.ipynb"],
@@ -58,7 +59,7 @@ def readme_commands() -> list[str]:
     """The lines of the first bash block under '## Command line', comments removed."""
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Command line\n", 1)[1]
     block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
-    return [" ".join(shlex.split(line, comments=True)) for line in block.splitlines()
+    return [shlex.join(shlex.split(line, comments=True)) for line in block.splitlines()
             if shlex.split(line, comments=True)]
 
 
