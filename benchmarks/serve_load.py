@@ -19,9 +19,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from uci import load_uci  # noqa: E402
+from benchmarks.uci import load_uci  # noqa: E402
 
 
 def post(url: str, text: str) -> tuple[int, float]:

@@ -53,6 +53,19 @@ class SubmissionError(CoursekitError, ValueError):
     """A quiz submission that cannot be saved or graded: names the file and the field."""
 
 
+class PolicyError(QuizError):
+    """A grading rule or an extensions file that cannot be used (names the option or line)."""
+
+
+class TableError(CoursekitError, ValueError):
+    """A CSV given to a quiz command (roster, manual scores, extensions, codes) cannot be
+    used: names the file, the line and the option."""
+
+
+class GradebookError(CoursekitError, ValueError):
+    """A gradebook would lose what the previous one holds (names what, and the option)."""
+
+
 class ExportError(CoursekitError, RuntimeError):
     """A model folder could not be exported to ONNX (names the folder and what is wrong)."""
 

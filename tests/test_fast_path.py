@@ -12,7 +12,7 @@ import pytest
 from coursekit.profiles import get_profile, offline_model_path
 from coursekit.train import TrainConfig
 from coursekit.train.fast_path import FAST_PATH, fast_path_table, literal_overrides
-from coursekit.train.throughput import (ThroughputMeter, gpu_peak_tflops, imdb_like_lengths, non_embedding_parameters,
+from benchmarks.throughput import (ThroughputMeter, gpu_peak_tflops, imdb_like_lengths, non_embedding_parameters,
                                         projected_wall_time_s, synthetic_reviews, training_flops)
 
 ROOT = Path(__file__).resolve().parents[1]

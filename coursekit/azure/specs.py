@@ -1,7 +1,7 @@
 """Azure ML resources of the course, built with the ``azure-ai-ml`` SDK.
 
-Each builder returns an SDK entity whose defaults match the reviewed YAML in the
-repository's ``azureml/`` folder (``tests/test_azure_specs.py`` keeps them equal), so a
+Each builder returns an SDK entity; the YAML in the repository's ``azureml/`` folder is
+generated from these builders (:mod:`.yaml_specs`, ``coursekit azure specs --write``), so a
 student can use either the Python API, ``coursekit azure ...`` or ``az ml ... -f``.
 Nothing here talks to Azure: building and validating specs works offline.
 """
@@ -19,9 +19,6 @@ import yaml
 from ..errors import AzureSetupError
 from ..serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ROOT = PACKAGE_ROOT.parent
-SPEC_DIR = PROJECT_ROOT / "azureml"
 
 TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
 ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest"
@@ -67,17 +64,21 @@ class DeploymentOptions:
 
 
 def _check_code_folder() -> Path:
-    if not (PROJECT_ROOT / "pyproject.toml").is_file():
-        raise AzureSetupError(f"the training job uploads the course repository, but {PROJECT_ROOT} is not a "
-                              "checkout of it (no pyproject.toml): run from a git clone of the course")
-    return PROJECT_ROOT
+    """The course checkout the training job uploads as its code."""
+    from ..paths import project_root
+
+    root = project_root()
+    if root is None:
+        raise AzureSetupError("the training job uploads the course repository, but this coursekit is installed "
+                              "without one (no pyproject.toml beside the package): run from a git clone of the course")
+    return root
 
 
 def training_environment(conda_file: str | os.PathLike | None = None):
     """GPU training environment: CUDA base image + the course's ``environment.yml``."""
     from azure.ai.ml.entities import Environment
 
-    conda_file = Path(conda_file or PROJECT_ROOT / "environment.yml")
+    conda_file = Path(conda_file or _check_code_folder() / "environment.yml")
     if not conda_file.is_file():
         raise AzureSetupError(f"{conda_file}: the conda file of the training environment is missing")
     return Environment(name="coursekit-train", image=TRAIN_IMAGE, conda_file=str(conda_file), tags=dict(TAGS),
@@ -104,7 +105,7 @@ def reviews_data_asset(path: str | os.PathLike, name: str = "coursekit-reviews")
                 description="Labelled customer reviews (CSV with text and label columns) for fine-tuning")
 
 
-def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx"):
+def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx", must_exist: bool = True):
     """The exported folder (``coursekit export``) as a custom model to register."""
     from azure.ai.ml.constants import AssetTypes
     from azure.ai.ml.entities import Model
@@ -112,7 +113,7 @@ def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-o
     from ..export.manifest import is_export_dir
 
     export_dir = Path(export_dir)
-    if not is_export_dir(export_dir):
+    if must_exist and not is_export_dir(export_dir):
         raise AzureSetupError(f"{export_dir}: not an exported model (export.json + model.onnx); "
                               "run `coursekit export MODEL_DIR --output DIR` first")
     return Model(name=name, path=str(export_dir), type=AssetTypes.CUSTOM_MODEL, tags={**TAGS, "format": "onnx"},

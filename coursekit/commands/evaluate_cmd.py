@@ -40,13 +40,16 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run_evaluate)
 
 
+from coursekit.errors import EvaluationError  # noqa: E402 - light import
+
+
 def _load_data(args, card, model_dir: Path):
     """The rows to score and a description of them: the model's own test split when --data is its training file."""
     from coursekit.train.config import DataConfig
     from coursekit.train.pipeline import _load_clean, splits_from_run_card
 
     source = args.data or card.data_source
-    if card.is_training_data(source):
+    if card.data.get("fingerprint") and card.is_training_data(source):
         part = args.split or "test"
         splits = splits_from_run_card(model_dir, source)
         if part == "all":
@@ -61,8 +64,14 @@ def _load_data(args, card, model_dir: Path):
         if part in ("train", "validation", "all"):
             note += f"; WARNING: the {part} rows took part in training or model selection, so these scores are optimistic"
         return dataset, part, note
+    if args.split not in (None, "all") and card.tier == FOREIGN:
+        from coursekit.train import prepare_splits
+
+        dataset = prepare_splits(source, card.data["text_column"], card.data["label_column"], card.clean,
+                                 args.max_samples, 42, not args.no_header, args.label_map)[args.split]
+        return dataset, args.split, (f"{model_dir} has no run card: scoring the {args.split} part of the seeded "
+                                     f"80/10/10 split (seed 42) of {source} ({len(dataset)} rows)")
     if args.split not in (None, "all"):
-        from coursekit.errors import EvaluationError
 
         raise EvaluationError(f"--split {args.split}: {source} is not the file {model_dir} was trained on, so it has "
                               "no training split; leave --split out to score the whole file")
@@ -74,25 +83,47 @@ def _load_data(args, card, model_dir: Path):
     return dataset, "all", f"scoring every row of {source} ({len(dataset)} rows, cleaned as in training: {card.clean})"
 
 
+FOREIGN = "unknown (no run card)"
+
+
+def _card_or_defaults(model_dir: Path, args):
+    """The model's run card; for a model not trained by coursekit, announced defaults instead."""
+    from coursekit.runcard import RunCard, check_model_matches, has_run_card, read_run_card
+
+    if has_run_card(model_dir):
+        card = read_run_card(model_dir)
+        check_model_matches(model_dir, card)
+        return card
+    if not args.data:
+        raise EvaluationError(f"{model_dir} has no run card (coursekit.json), so the data it was trained on is "
+                              "unknown: pass the file to score with --data")
+    card = RunCard(tier=FOREIGN, base_model=str(model_dir), max_length=args.max_length or 128,
+                   labels=["NEGATIVE", "POSITIVE"], cleaning={}, data={"source": None, "fingerprint": None,
+                   "text_column": args.text_column or "text", "label_column": args.label_column or "label"},
+                   split={"seed": 42})
+    print(f"{model_dir} has no run card (not trained by coursekit train): scoring with the training pipeline's "
+          f"cleaning and max length {card.max_length} (--max-length to change)", flush=True)
+    return card
+
+
 def _row_summary(rows: list) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
     return shown + (f", ... ({len(rows)} in all)" if len(rows) > 5 else "")
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from coursekit.errors import EvaluationError
     from coursekit.evaluation.predict import load_trained_model, predict
     from coursekit.evaluation.report import analyse, describe_file, load_history, summary_lines, write_report
     from coursekit.progress import configure_quiet_libraries
-    from coursekit.runcard import check_model_matches, read_run_card
 
     model_dir, output = Path(args.model_dir), Path(args.output)
     if not 0.0 < args.threshold < 1.0:
         raise EvaluationError(f"--threshold must be between 0 and 1, got {args.threshold}")
     if output.resolve() == model_dir.resolve():
         raise EvaluationError(f"--output {output} is the model folder: its training metrics.json would be replaced")
-    card = read_run_card(model_dir)
-    check_model_matches(model_dir, card)
+    if not model_dir.is_dir():
+        raise EvaluationError(f"model folder {model_dir} does not exist")
+    card = _card_or_defaults(model_dir, args)
     configure_quiet_libraries()
     print(f"loading {model_dir} (trained on the {card.tier} tier, max length {card.max_length}) ...", flush=True)
     model, tokenizer = load_trained_model(model_dir)

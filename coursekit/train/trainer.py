@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transformers import Trainer
 
 from ..labels import LABEL_NAMES
 from ..progress import configure_quiet_libraries
@@ -85,7 +84,9 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
     extra = list(callbacks)
     if config.early_stopping_patience:
         extra.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
-    trainer = Trainer(
+    from .sampling import ResumableTrainer
+
+    trainer = ResumableTrainer(
         model=model,
         args=build_training_arguments(config, show_progress=show, **(argument_overrides or {})),
         train_dataset=encoded["train"],
@@ -105,8 +106,8 @@ def use_tidy_output(trainer, show_progress: bool) -> None:
 
     from .callbacks import EvaluationPrinter, TidyProgressCallback
 
-    trainer.remove_callback(PrinterCallback)
-    trainer.remove_callback(ProgressCallback)
+    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter):
+        trainer.remove_callback(callback)
     if show_progress:
         trainer.add_callback(TidyProgressCallback())
     trainer.add_callback(EvaluationPrinter())
