@@ -145,7 +145,7 @@ def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
         monkeypatch.delenv(name, raising=False)
     workdir = tmp_path / "project"
     workdir.mkdir()
-    for name in ("coursekit", "quizzes", "notebooks"):  # what the lines name, read-only
+    for name in ("coursekit", "quizzes", "notebooks", "azureml"):  # what the lines name, read-only
         (workdir / name).symlink_to(ROOT / name)
     _tiny_lesson(workdir / "lessons")
     monkeypatch.chdir(workdir)
@@ -165,7 +165,7 @@ def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
             assert code == 0 and "serving" in output, f"{line}\n{output[-3000:]}"
         else:
             if command == "quiz submit":
-                record_answers(load_quiz(ROOT / "quizzes" / "part1.yml"), "s123", {})  # pressed Check
+                record_answers(load_quiz(ROOT / "quizzes" / "part2.yml"), "s123", {})  # pressed Check
             code, out, err = _run_in_process(argv, capsys)
             if command in CLOUD:
                 assert code == 2, f"{line}: exit {code}\n{err}"
@@ -185,3 +185,4 @@ def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
     assert "reused: 1" in page and "coursekit.json" in page  # render showed the demo model
     assert (workdir / "student-copy").is_dir() and (workdir / "student" / "quizzes").is_dir()
     assert "s123" in (workdir / "gradebook.csv").read_text()
+    assert (workdir / "grades" / "part2.html").is_file() and (workdir / "grades" / "feedback" / "s123.html").is_file()
