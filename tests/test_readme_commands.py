@@ -108,29 +108,34 @@ def _run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
     return int(code or 0), out, err
 
 
-def _serve(argv: list[str], workdir: Path) -> tuple[int, str]:
-    """Start `coursekit serve`, wait until it answers, then Ctrl-C it."""
+def _serve(argv: list[str], workdir: Path) -> tuple[int, str, bool]:
+    """Start `coursekit serve` in its own process group, wait until it answers, then press
+    Ctrl-C as a terminal does (SIGINT to the group); anything left is killed."""
     port = _free_port()
     argv = [*argv[: argv.index("--port") + 1], str(port), *argv[argv.index("--port") + 2:]]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "coursekit.cli", *argv], cwd=workdir, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    answered = False
     try:
         for _ in range(1200):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as reply:
-                    if reply.status == 200:
-                        break
+                    answered = reply.status == 200
+                    break
             except OSError:
                 if server.poll() is not None:
                     break
                 time.sleep(0.1)
-        server.send_signal(signal.SIGINT)
+        os.killpg(server.pid, signal.SIGINT)
         output, _ = server.communicate(timeout=60)
     finally:
-        if server.poll() is None:
-            server.kill()
-    return server.returncode, output
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # the group: the server's own children too
+        except ProcessLookupError:
+            pass
+        server.wait()
+    return server.returncode, output, answered
 
 
 @pytest.mark.slow
@@ -161,8 +166,8 @@ def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
         argv += ADDED.get(command, [])
         started = time.perf_counter()
         if command == "serve":
-            code, output = _serve(argv, workdir)
-            assert code == 0 and "serving" in output, f"{line}\n{output[-3000:]}"
+            code, output, answered = _serve(argv, workdir)
+            assert answered and code == 0 and "serving" in output, f"{line}\n{output[-3000:]}"
         else:
             if command == "quiz submit":
                 record_answers(load_quiz(ROOT / "quizzes" / "part2.yml"), "s123", {})  # pressed Check
