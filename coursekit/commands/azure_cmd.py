@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def _workspace_options(p: argparse.ArgumentParser) -> None:
@@ -158,11 +159,23 @@ def run_train(args) -> int:
 
 
 def run_deploy(args) -> int:
+    """Cheap checks first: the folder, the workspace and the credentials, the workspace
+    itself; only then the export (tens of seconds) when MODEL_DIR is not exported yet."""
     from ..azure import cloud
+    from ..errors import CoursekitError
     from ..serving.local_server import resolve_export_dir
 
-    export_dir = resolve_export_dir(args.model_dir)
-    cloud.deploy(_client(args), export_dir, _deployment(args), traffic=args.traffic)
+    try:
+        export_dir = resolve_export_dir(args.model_dir, export_if_needed=False)
+    except CoursekitError:
+        if not (Path(args.model_dir) / "config.json").is_file():
+            raise  # no such folder, or neither exported nor trained: says which
+        export_dir = None  # a trained model: exported below, once the cloud side is known to work
+    client = _client(args)
+    if export_dir is None:
+        cloud.connect(client)
+        export_dir = resolve_export_dir(args.model_dir)
+    cloud.deploy(client, export_dir, _deployment(args), traffic=args.traffic)
     return 0
 
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import signal
 from pathlib import Path
 
 
@@ -13,7 +16,11 @@ def add_parser(subparsers) -> None:
             "Execute the course notebooks on a tier and write one HTML page per notebook, "
             "an index.html and the browser scripts they need (_static/) into OUTPUT: a "
             "folder that opens offline in any browser. The scripts are local copies from "
-            "npm, installed by scripts/install_widget_assets.sh."
+            "npm, fetched on first use (scripts/install_widget_assets.sh, an 11 MB download). "
+            "The lessons show an already trained model when there is one (--model, else "
+            "results/notebook-model, else results/demo from `coursekit demo`) instead of "
+            "fine-tuning again. Everything the notebooks write goes to a temporary folder "
+            "that is removed at the end."
         ),
     )
     render.add_argument("--output", required=True, type=Path, help="folder for the pages")
@@ -21,15 +28,49 @@ def add_parser(subparsers) -> None:
                         help="notebooks to render (default: notebooks/*.ipynb)")
     render.add_argument("--profile", choices=["full", "offline"], default="offline",
                         help="tier the notebooks run on (default: offline)")
+    render.add_argument("--model", type=Path, metavar="DIR",
+                        help="trained model the lessons show (the --output of `coursekit train` or `demo`; "
+                             "default: results/notebook-model, else results/demo, when trained on this tier)")
+    render.add_argument("--retrain", action="store_true",
+                        help="let lesson 02 fine-tune its model again instead of reusing one")
     render.add_argument("--timeout", type=int, default=1800,
                         help="seconds one cell may run before rendering stops (default: 1800)")
     render.set_defaults(func=run_render)
 
 
+@contextlib.contextmanager
+def _sigterm_unwinds():
+    """SIGTERM stops the render like Ctrl-C: the kernel is shut down and the temporary
+    workspace removed on the way out."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_render(args: argparse.Namespace) -> int:
     from coursekit.render import render_lessons
 
-    lessons = render_lessons(args.notebooks, args.output, profile=args.profile, timeout=args.timeout)
+    if args.model is not None and args.retrain:
+        from coursekit.render import RenderError
+
+        raise RenderError("--model and --retrain contradict each other: choose one")
+    try:
+        with _sigterm_unwinds():
+            lessons = render_lessons(args.notebooks, args.output, profile=args.profile, timeout=args.timeout,
+                                     model=args.model, retrain=args.retrain)
+    except KeyboardInterrupt:
+        # The kernel is already shut down; its abandoned cell task would only log "Kernel died".
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        raise
     print(f"wrote {len(lessons)} lesson page(s) and index.html to {args.output}; "
           f"open {Path(args.output) / 'index.html'} in a browser")
     return 0

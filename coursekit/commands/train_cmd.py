@@ -32,6 +32,10 @@ def add_parser(subparsers) -> None:
     demo.add_argument("--output", default="results/demo", help="folder for the model (default: results/demo)")
     demo.add_argument("--overwrite", action="store_true",
                       help="replace an earlier demo model (it is moved aside, not deleted)")
+    demo.add_argument("--max-samples", type=int, default=0, metavar="N",
+                      help="a seeded subset of N reviews, for a quick look (default: all 1,000)")
+    demo.add_argument("--max-steps", type=int, default=0, metavar="N",
+                      help="stop after N optimizer steps, for a quick look (default: 3 full epochs)")
     demo.set_defaults(func=run_demo)
 
 
@@ -75,7 +79,8 @@ def run_demo(args) -> int:
     from ..train import run_training
 
     profile = get_profile("offline", announce=True)
-    result = run_training(profile, args.output, overwrite=args.overwrite)
+    result = run_training(profile, args.output, overwrite=args.overwrite, max_samples=args.max_samples,
+                          max_steps=args.max_steps)
     print_summary(result)
     return 0
 
