@@ -17,7 +17,8 @@ def start_lesson(profile_name: str | None = None, seed: int = 42) -> Profile:
     profile = get_profile(profile_name, announce=True)
     configure_quiet_libraries(show_progress=False)
     set_seed(seed)
-    matplotlib.rcParams.update({"figure.dpi": 100, "axes.grid": True, "figure.figsize": (6, 4)})
+    # No global grid: each plot draws its own where it helps (never on heat maps or twin axes).
+    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (6, 4)})
     _show_figures_inline()
     return profile
 

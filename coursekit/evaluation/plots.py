@@ -90,6 +90,7 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=LABEL_NAMES, path=None) -> F
         text.set_text(f"{counts[i, j]}\n({share:.0%} of true {labels[i]})")
         text.set_fontsize(9)
     ax.set(xlabel="Predicted label", ylabel="True label", title=f"Confusion matrix (n = {len(y_true)})")
+    ax.grid(False)  # grid lines would cross the counts (notebooks may turn axes.grid on globally)
     return _finish(fig, path)
 
 
@@ -126,6 +127,7 @@ def plot_loss_curves(history, *, path=None) -> Figure:
         twin.plot(*zip(*accuracies), "^--", color="tab:green", label="validation accuracy")
         twin.set_ylabel("Validation accuracy")
         twin.set_ylim(0, 1.02)
+        twin.grid(False)  # its ticks differ from the loss axis: a second grid would not line up
         more, more_names = twin.get_legend_handles_labels()
     else:
         more, more_names = [], []
