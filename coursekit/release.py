@@ -1,7 +1,8 @@
 """Student copies of the course: notebooks without solutions, quizzes without readable answers.
 
 In the instructor's notebooks, mark what students must write themselves:
-- a code cell tagged ``solution`` is replaced by a stub (its leading comment lines are kept);
+- a code cell tagged ``solution`` is replaced by a stub that keeps its leading comment lines
+  and sets the names it defines to "not attempted" placeholders (no error: Run All goes on);
 - lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` are replaced by a stub;
 - a cell tagged ``instructor`` is removed.
 Outputs are cleared. Quizzes are released with :func:`coursekit.quiz.release_quizzes`
@@ -28,12 +29,10 @@ class ReleaseError(CoursekitError, ValueError):
 
 
 def _stub_cell(source: str) -> str:
-    comments = []
-    for line in source.splitlines():
-        if not line.strip().startswith("#"):
-            break
-        comments.append(line)
-    return "\n".join(comments + [STUB])
+    """The exercise's comments, what to define, and "not attempted" placeholders: Run All goes on."""
+    from .exercises.stubs import stub_source
+
+    return stub_source(source)
 
 
 def student_notebook(nb):
