@@ -62,8 +62,10 @@ def describe_calibration(y_true, y_prob) -> str:
     return text + " (the curve follows the diagonal): its probabilities can be read as chances."
 
 
-def _fold_values(result, metric: str) -> np.ndarray:
-    return np.array([m[metric] for m in result.fold_metrics], dtype=float)
+def fold_values(result, metric: str) -> np.ndarray:
+    """``metric`` of every fold of a CrossValResult (or of its ``to_dict()``)."""
+    folds = result["folds"] if isinstance(result, dict) else result.fold_metrics
+    return np.array([m[metric] for m in folds], dtype=float)
 
 
 def cross_validation_table(model, baseline, metrics=("accuracy", "f1", "roc_auc")):
@@ -72,23 +74,32 @@ def cross_validation_table(model, baseline, metrics=("accuracy", "f1", "roc_auc"
 
     rows = {}
     for label, result in (("fine-tuned", model), ("TF-IDF baseline", baseline)):
-        summary = result.summary(metrics)
-        rows[label] = {f"{m} {s}": summary[m][s] for m in metrics if m in summary for s in ("mean", "std")}
+        rows[label] = {}
+        for m in metrics:
+            values = fold_values(result, m)
+            rows[label].update({f"{m} mean": values.mean(), f"{m} std": values.std(ddof=1)})
     return pd.DataFrame(rows).T
 
 
 def fold_table(model, baseline, metric: str = "accuracy"):
-    """One row per fold: each model's ``metric`` and the fine-tuned model's lead."""
+    """One row per fold: each model's ``metric``, the fine-tuned model's lead, and its validation
+    loss after the first and the last epoch (a fold that did not train shows no fall)."""
     import pandas as pd
 
-    ours, theirs = _fold_values(model, metric), _fold_values(baseline, metric)
-    return pd.DataFrame({"fold": range(1, len(ours) + 1), f"fine-tuned {metric}": ours,
-                         f"TF-IDF {metric}": theirs, "lead": ours - theirs}).set_index("fold")
+    ours, theirs = fold_values(model, metric), fold_values(baseline, metric)
+    frame = pd.DataFrame({"fold": range(1, len(ours) + 1), f"fine-tuned {metric}": ours,
+                          f"TF-IDF {metric}": theirs, "lead": ours - theirs}).set_index("fold")
+    folds = model["folds"] if isinstance(model, dict) else model.fold_metrics
+    histories = [m.get("history") or [] for m in folds]
+    if all(histories):  # did each fold's training converge? its validation loss says
+        frame["first validation loss"] = [h[0].get("eval_loss") for h in histories]
+        frame["last validation loss"] = [h[-1].get("eval_loss") for h in histories]
+    return frame
 
 
 def describe_cross_validation(model, baseline, metric: str = "accuracy") -> str:
     """What the cross-validation table shows, whichever way it came out."""
-    ours, theirs = _fold_values(model, metric), _fold_values(baseline, metric)
+    ours, theirs = fold_values(model, metric), fold_values(baseline, metric)
     lead = ours - theirs
     wins, k = int(np.sum(lead > 0)), len(lead)
     mean_lead = float(lead.mean())

@@ -200,3 +200,39 @@ def plot_slice_metrics(table, *, metric: str = "accuracy", path=None) -> Figure:
            + (" (orange: too few rows to judge)" if any(slices["small"]) else ""))
     ax.grid(alpha=0.3, axis="x")
     return _finish(fig, path)
+
+
+def plot_cross_validation_table(model, baseline, *, title: str | None = None, path=None) -> Figure:
+    """The cross-validation comparison as a picture: mean ± std per metric, folds ahead, and
+    the sentence that interprets it. ``model``/``baseline``: CrossValResults or their ``to_dict()``."""
+    import textwrap
+
+    from coursekit.evaluation.interpret import describe_cross_validation, fold_values
+
+    metrics = [("accuracy", "Accuracy"), ("f1", "F1"), ("roc_auc", "ROC AUC")]
+    lead = fold_values(model, "accuracy") - fold_values(baseline, "accuracy")
+    rows, names = [], []
+    for label, result in (("fine-tuned", model), ("TF-IDF + logistic regression", baseline)):
+        cells = []
+        for key, _ in metrics:
+            values = fold_values(result, key)
+            cells.append(f"{values.mean():.3f} ± {values.std(ddof=1):.3f}")
+        names.append(label)
+        rows.append(cells)
+    rows[0].append(f"{int((lead > 0).sum())} of {len(lead)}")
+    rows[1].append(f"{int((lead < 0).sum())} of {len(lead)}")
+    fig = Figure(figsize=(8.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    ax.axis("off")
+    table = ax.table(cellText=rows, rowLabels=names, colLabels=[m for _, m in metrics] + ["folds ahead"],
+                     loc="upper center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(10)
+    table.scale(1, 1.6)
+    best = 0 if lead.mean() >= 0 else 1
+    for column in range(len(metrics) + 1):
+        table[best + 1, column].set_facecolor("#e3f1e3")
+    ax.set_title(title or f"{len(lead)}-fold cross-validation, mean ± standard deviation over folds", fontsize=11)
+    sentence = describe_cross_validation(model, baseline)
+    ax.text(0.0, 0.0, "\n".join(textwrap.wrap(sentence, 110)), transform=ax.transAxes, fontsize=8, va="bottom")
+    return _finish(fig, path)

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from coursekit.errors import CoursekitError
 
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
-_progress: dict[str, str] = {}  # exercise or check title -> its last outcome, in first-seen order
+_progress: dict[str, str] = {}  # exercise (the names it defines) or check title -> its last outcome
+_titles: dict[str, str] = {}  # exercise -> the title of its check, once a check has run
 
 
 class CheckFailed(CoursekitError, AssertionError):
@@ -53,8 +54,10 @@ def is_attempted(*values) -> bool:
     return not any(isinstance(v, NotAttempted) for v in values)
 
 
-def record(title: str, outcome: str) -> None:
-    _progress[title] = outcome
+def record(key: str, outcome: str, title: str | None = None) -> None:
+    _progress[key] = outcome
+    if title and title != key:
+        _titles[key] = title
 
 
 def progress() -> dict[str, str]:
@@ -64,13 +67,17 @@ def progress() -> dict[str, str]:
 
 def reset_progress() -> None:
     _progress.clear()
+    _titles.clear()
 
 
 def progress_report() -> str:
     """One line per exercise or check that did not pass, and the counts (for a lesson's end)."""
     counts = {o: sum(1 for v in _progress.values() if v == o) for o in (PASSED, NOT_ATTEMPTED, FAILED)}
     lines = [f"{counts[PASSED]} passed, {counts[NOT_ATTEMPTED]} not attempted, {counts[FAILED]} failed"]
-    lines += [f"  {'⏭' if o == NOT_ATTEMPTED else '✘'} {o}: {t}" for t, o in _progress.items() if o != PASSED]
+    for key, outcome in _progress.items():
+        if outcome != PASSED:
+            about = f"{key} ({_titles[key]})" if key in _titles else key
+            lines.append(f"  {'⏭' if outcome == NOT_ATTEMPTED else '✘'} {outcome}: {about}")
     return "\n".join(lines)
 
 
@@ -82,6 +89,7 @@ class Check:
         self.problems: list[str] = []
         self.missing: list[str] = []
         self.notes: list[str] = []
+        self.exercise: str | None = None  # the names an exercise defines: its key in the progress record
 
     def that(self, condition, problem: str) -> bool:
         """Record ``problem`` (what is wrong, in words) unless ``condition`` holds."""
@@ -96,6 +104,7 @@ class Check:
 
     def attempted(self, **values) -> bool:
         """Mark the check "not attempted" when any of ``values`` is still a placeholder."""
+        self.exercise = ", ".join(values)
         missing = [name for name, value in values.items() if not is_attempted(value)]
         self.missing += missing
         return not missing
@@ -106,15 +115,16 @@ class Check:
 
     def finish(self) -> None:
         """Print the outcome, or raise :class:`CheckFailed` naming every problem."""
+        key = self.exercise or self.title
         if self.missing:
-            record(self.title, NOT_ATTEMPTED)
+            record(key, NOT_ATTEMPTED, self.title)
             print(f"⏭ not attempted: {self.title} — define {', '.join(self.missing)} in the exercise cell "
                   "above and run it, then run this cell again.")
             return
         if self.problems:
-            record(self.title, FAILED)
+            record(key, FAILED, self.title)
             raise CheckFailed(f"{self.title}: " + "; ".join(self.problems))
-        record(self.title, PASSED)
+        record(key, PASSED, self.title)
         print(f"✔ passed: {self.title}")
         for text in self.notes:
             print(f"  note: {text}")
