@@ -76,7 +76,7 @@ def test_cross_validation_table_picture(tmp_path):
 
     path = tmp_path / "cv.png"
     fig = plot_cross_validation_table(cv("ft", [0.90, 0.88, 0.92]), cv("tfidf", [0.80, 0.79, 0.83]), path=path)
-    texts = [t.get_text() for t in fig.axes[0].texts] + [c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values()]
+    texts = [t.get_text() for t in fig.texts] + [c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values()]
     assert "0.900 ± 0.020" in texts and "3 of 3" in texts
     assert any("ahead on 3 of 3 folds" in t for t in texts)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -221,18 +221,20 @@ def plot_cross_validation_table(model, baseline, *, title: str | None = None, pa
         rows.append(cells)
     rows[0].append(f"{int((lead > 0).sum())} of {len(lead)}")
     rows[1].append(f"{int((lead < 0).sum())} of {len(lead)}")
-    fig = Figure(figsize=(8.4, 3.0), layout="constrained")
-    ax = fig.subplots()
+    sentence = textwrap.wrap(describe_cross_validation(model, baseline), 150)
+    height = 2.2 + 0.17 * len(sentence)
+    fig = Figure(figsize=(9.5, height))
+    ax = fig.add_axes((0.0, (0.25 + 0.17 * len(sentence)) / height, 1.0, 1.35 / height))
     ax.axis("off")
-    table = ax.table(cellText=rows, rowLabels=names, colLabels=[m for _, m in metrics] + ["folds ahead"],
-                     loc="upper center", cellLoc="center")
+    table = ax.table(cellText=[[name, *row] for name, row in zip(names, rows)],
+                     colLabels=["", *(m for _, m in metrics), "folds ahead"], colWidths=[0.28] + [0.17] * 4,
+                     cellLoc="center", bbox=(0.02, 0.0, 0.96, 1.0))
     table.auto_set_font_size(False)
     table.set_fontsize(10)
-    table.scale(1, 1.6)
     best = 0 if lead.mean() >= 0 else 1
-    for column in range(len(metrics) + 1):
+    for column in range(len(metrics) + 2):
         table[best + 1, column].set_facecolor("#e3f1e3")
-    ax.set_title(title or f"{len(lead)}-fold cross-validation, mean ± standard deviation over folds", fontsize=11)
-    sentence = describe_cross_validation(model, baseline)
-    ax.text(0.0, 0.0, "\n".join(textwrap.wrap(sentence, 110)), transform=ax.transAxes, fontsize=8, va="bottom")
+    fig.suptitle(title or f"{len(lead)}-fold cross-validation, mean ± standard deviation over folds",
+                 fontsize=11, y=1 - 0.12 / height, va="top")
+    fig.text(0.02, 0.12 / height, "\n".join(sentence), fontsize=8.5, va="bottom", ha="left")
     return _finish(fig, path)

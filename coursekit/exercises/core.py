@@ -44,7 +44,8 @@ def not_attempted(*names: str, exercise: str | None = None):
     exercise = exercise or ", ".join(names) or "exercise"
     record(exercise, NOT_ATTEMPTED)
     what = f"define {', '.join(names)} here" if names else "write your solution here"
-    print(f"⏭ not attempted yet: {what}; the ✅ Check cell below tests it. The lesson goes on without it.")
+    them = "them" if len(names) > 1 else "it"
+    print(f"⏭ not attempted yet: {what}; the ✅ Check cell below tests {them}. The lesson goes on without it.")
     values = tuple(NotAttempted(name, exercise) for name in names)
     return values[0] if len(values) == 1 else values
 
