@@ -96,7 +96,7 @@ def test_cli_bad_input_keeps_earlier_report(model_dir, tmp_path, capsys):
     (out / "metrics.json").write_text('{"earlier": true}')
     bad = tmp_path / "bad.csv"
     bad.write_text("body,label\nnice,positive\n")
-    code = main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(out)])
+    code = main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(out), "--overwrite"])
     err = capsys.readouterr().err
     assert code == 2 and "missing column 'text'" in err and len(err.strip().splitlines()) == 1
     assert json.loads((out / "metrics.json").read_text()) == {"earlier": True}

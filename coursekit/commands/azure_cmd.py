@@ -23,9 +23,12 @@ def _training_options(p: argparse.ArgumentParser) -> None:
 
 
 def _deployment_options(p: argparse.ArgumentParser, slot_default: str = "blue") -> None:
+    from ..azure.specs import DeploymentOptions
+
     p.add_argument("--endpoint", default="coursekit-sentiment", help="endpoint name (unique per region)")
     p.add_argument("--slot", default=slot_default, choices=["blue", "green"], help="deployment slot")
-    p.add_argument("--instance-type", default="Standard_DS3_v2", help="VM size of the deployment")
+    p.add_argument("--instance-type", default=DeploymentOptions.instance_type,
+                   help="VM size of the deployment (default: %(default)s, 2 vCPUs as the serving settings were measured)")
     p.add_argument("--instance-count", type=int, default=1, help="number of instances")
 
 
@@ -44,6 +47,13 @@ def add_parser(subparsers) -> None:
     plan.add_argument("--prices", help="JSON price table to use instead of the built-in one")
     plan.add_argument("--brief", action="store_true", help="the cost table only, not the specs")
     plan.set_defaults(func=run_plan)
+
+    yaml_files = sub.add_parser("specs", help="check or rewrite the Azure ML YAML in azureml/ from the SDK builders",
+                                description="azureml/*.yml is generated from coursekit/azure/specs.py: without "
+                                            "options, list the files that differ from the builders; --write "
+                                            "rewrites them.")
+    yaml_files.add_argument("--write", action="store_true", help="rewrite every file in azureml/")
+    yaml_files.set_defaults(func=run_specs)
 
     train = sub.add_parser("train", help="run `coursekit train` as a command job on a GPU cluster")
     _workspace_options(train)
@@ -110,6 +120,20 @@ def _client(args):
     workspace = resolve_workspace(args.subscription, args.resource_group, args.workspace, args.config)
     say(f"using {workspace.describe()}")
     return ml_client(workspace, get_credential())
+
+
+def run_specs(args) -> int:
+    from ..azure.yaml_specs import stale_files, write_all
+
+    if args.write:
+        for path in write_all():
+            print(f"wrote {path}")
+        return 0
+    stale = stale_files()
+    for name in stale:
+        print(f"azureml/{name} differs from the builders")
+    print("azureml/ is current" if not stale else "run `coursekit azure specs --write` to regenerate it")
+    return 1 if stale else 0
 
 
 def run_plan(args) -> int:

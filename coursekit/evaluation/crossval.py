@@ -218,6 +218,7 @@ def cross_validate_finetune(
     from coursekit.evaluation.predict import predict
     from coursekit.profiles import get_profile
     from coursekit.train import TrainConfig, train_model
+    from coursekit.train.config import ASSIGNMENT
 
     profile = profile or get_profile()
     settings = settings or (FAST if fast else FULL)
@@ -232,7 +233,7 @@ def cross_validate_finetune(
             fold_dir = root / f"fold-{index}"
             splits = DatasetDict({"train": data.select(fold.train), "validation": data.select(fold.validation)})
             config = TrainConfig.from_profile(
-                profile, output_dir=str(fold_dir), epochs=settings.epochs or profile.epochs,
+                profile, output_dir=str(fold_dir), epochs=settings.epochs or ASSIGNMENT["epochs"],
                 max_steps=settings.max_steps, batch_size=settings.batch_size,
                 learning_rate=learning_rate or settings.learning_rate, max_length=settings.max_length, seed=seed,
             )
