@@ -4,22 +4,22 @@
 wrote with the assignment's values on today's API and return readable problems;
 :func:`check_training_setup` is the ✅ Check cell. :func:`train_student_trainer` then
 trains the student's own ``Trainer``, scores the test split once and saves the model
-where Parts 3 and 4 look for it (with ``metrics.json``, like ``coursekit train``).
+where Parts 3 and 4 look for it (with ``metrics.json`` and the run card, as ``coursekit train`` does).
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from coursekit.exercises.core import Check
+from coursekit.train.config import ASSIGNMENT
 
 # The assignment's TrainingArguments (its evaluation_strategy is today's eval_strategy).
 ASSIGNMENT_ARGUMENTS = {
     "eval_strategy": "epoch",
-    "learning_rate": 2e-5,
-    "per_device_train_batch_size": 16,
-    "num_train_epochs": 3,
-    "weight_decay": 0.01,
+    "learning_rate": ASSIGNMENT["learning_rate"],
+    "per_device_train_batch_size": ASSIGNMENT["batch_size"],
+    "num_train_epochs": ASSIGNMENT["epochs"],
+    "weight_decay": ASSIGNMENT["weight_decay"],
 }
 _WHY = {
     "eval_strategy": "evaluate on the validation split after every epoch (the assignment's "
@@ -143,10 +143,10 @@ def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 
     set_seed(seed)
     tokenizer = load_tokenizer(model_name)
     args = TrainingArguments(
-        output_dir=str(Path(model_dir) / "checkpoints"), eval_strategy="epoch", learning_rate=2e-5,
-        per_device_train_batch_size=16, per_device_eval_batch_size=64, num_train_epochs=epochs, weight_decay=0.01,
-        save_strategy="epoch", logging_strategy="epoch", load_best_model_at_end=True, metric_for_best_model="f1",
-        save_total_limit=2, train_sampling_strategy="group_by_length", seed=seed, report_to="none",
+        output_dir=str(Path(model_dir) / "checkpoints"), **dict(ASSIGNMENT_ARGUMENTS, num_train_epochs=epochs),
+        per_device_eval_batch_size=64, save_strategy="epoch", logging_strategy="epoch", load_best_model_at_end=True,
+        metric_for_best_model="f1", save_total_limit=2, train_sampling_strategy="group_by_length", seed=seed,
+        report_to="none",
     )
     return Trainer(model=load_classifier(model_name), args=args, train_dataset=tokenized["train"],
                    eval_dataset=tokenized["validation"], processing_class=tokenizer,
@@ -154,48 +154,43 @@ def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 
                    callbacks=[EarlyStoppingCallback(early_stopping_patience=2)])
 
 
-def train_student_trainer(trainer, tokenized, model_dir, *, model_name: str, max_length: int | None = None,
-                          epochs: float = 3):
-    """Train ``trainer`` (the student's), score ``tokenized["test"]`` once, save model and metrics.json.
+def config_from_trainer(trainer, model_dir, profile):
+    """The :class:`~coursekit.train.TrainConfig` a run card records for ``trainer``'s arguments."""
+    from transformers import EarlyStoppingCallback
 
+    from coursekit.train import TrainConfig
+
+    args = trainer.args
+    stopping = [c for c in trainer.callback_handler.callbacks if isinstance(c, EarlyStoppingCallback)]
+    return TrainConfig.from_profile(
+        profile, model_dir, learning_rate=args.learning_rate, batch_size=args.per_device_train_batch_size,
+        eval_batch_size=args.per_device_eval_batch_size, epochs=args.num_train_epochs,
+        weight_decay=args.weight_decay, seed=args.seed,
+        early_stopping_patience=stopping[0].early_stopping_patience if stopping else 0,
+        group_by_length=_value(getattr(args, "train_sampling_strategy", "random")) == "group_by_length",
+    )
+
+
+def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, epochs: float = 3):
+    """Train ``trainer`` (the student's) and save the model where Parts 3 and 4 look for it.
+
+    ``tokenized`` are the splits the Trainer was built with (the test split is scored once,
+    after training); ``prepared`` is the :class:`~coursekit.train.PreparedData` they came
+    from, which the run card (``coursekit.json``) records beside the model and metrics.json.
     While the exercise is not done (``trainer`` is a placeholder), the course's own Trainer
-    trains instead, so the lesson can go on. Returns a :class:`coursekit.train.TrainResult`,
-    as :func:`coursekit.train.train_model` does.
+    trains instead, so the lesson can go on. Returns a :class:`~coursekit.train.TrainResult`.
     """
-    from transformers import PrinterCallback
-
     from coursekit.exercises.core import is_attempted
-    from coursekit.train.config import TrainConfig
-    from coursekit.train.history import history_from_log
-    from coursekit.train.trainer import EvaluationPrinter, TrainResult, _strip_prefix, _summary, write_metrics
+    from coursekit.train import train_and_record
 
     written_by = "the student (Part 2)"
     if not is_attempted(trainer):
         print("⏭ your Trainer is not written yet: training with the course's Trainer so the lesson can go on")
-        trainer = reference_trainer(tokenized, model_dir, model_name=model_name, epochs=epochs)
+        trainer = reference_trainer(tokenized, model_dir, model_name=profile.model, epochs=epochs)
         written_by = "the course (the exercise was not attempted)"
-    if any(isinstance(c, PrinterCallback) for c in trainer.callback_handler.callbacks):
-        trainer.remove_callback(PrinterCallback)  # raw log dicts -> one readable line per epoch
-        trainer.add_callback(EvaluationPrinter())
-    started = time.perf_counter()
-    trainer.train()
-    runtime = time.perf_counter() - started
-    history = history_from_log(trainer.state.log_history)
-    validation = _strip_prefix(trainer.evaluate(tokenized["validation"], metric_key_prefix="eval"), "eval")
-    test = _strip_prefix(trainer.evaluate(tokenized["test"], metric_key_prefix="test"), "test")
-    args = trainer.args
-    config = TrainConfig(model=str(model_name), output_dir=str(model_dir), learning_rate=args.learning_rate,
-                         batch_size=args.per_device_train_batch_size, eval_batch_size=args.per_device_eval_batch_size,
-                         epochs=args.num_train_epochs, weight_decay=args.weight_decay, seed=args.seed,
-                         max_length=max_length or 256, extras={"trainer": f"written by {written_by}"})
-    result = TrainResult(output_dir=Path(model_dir), model=trainer.model, tokenizer=trainer.processing_class,
-                         history=history, test_metrics=test, validation_metrics=validation,
-                         train_runtime_s=runtime, best_checkpoint=trainer.state.best_model_checkpoint)
-    result.summary = _summary(config, result, len(tokenized["train"]), args.world_size)
-    trainer.save_model(str(model_dir))  # model, its NEGATIVE/POSITIVE config and the tokenizer
-    write_metrics(Path(model_dir), result.summary)
-    # TODO(integrator): also write the run card (coursekit.json) here with the function train/ exposes for it.
-    return result
+    config = config_from_trainer(trainer, model_dir, profile)
+    config.extras["trainer"] = f"written by {written_by}"
+    return train_and_record(prepared, config, profile.name, trainer=trainer, encoded=tokenized)
 
 
 def describe_training(result) -> str:
