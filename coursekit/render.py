@@ -13,6 +13,8 @@ temporary workspace that is removed when it ends (``coursekit.render_kernel``).
 """
 from __future__ import annotations
 
+from coursekit.paths import PACKAGE_DIR, project_root
+
 import html
 import os
 import re
@@ -33,7 +35,7 @@ from coursekit.render_model import (
 
 TEMPLATE_NAME = "coursekit_lesson"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = project_root() or PACKAGE_DIR.parent  # the checkout (coursekit.paths)
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 
