@@ -31,7 +31,7 @@ $(STAMP): $(PY) pyproject.toml $(CONSTRAINTS)
 install: $(STAMP)
 
 demo: install
-	$(VENV)/bin/coursekit demo
+	$(VENV)/bin/coursekit demo --overwrite   # an earlier demo is moved aside (results/demo.old-TIME), not deleted
 
 browser-deps: install
 	bash scripts/install_browser.sh

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from .profiles import Profile, get_profile
@@ -16,8 +17,12 @@ def start_lesson(profile_name: str | None = None, seed: int = 42) -> Profile:
 
     profile = get_profile(profile_name, announce=True)
     configure_quiet_libraries(show_progress=False)
+    # A Trainer written in a lesson asks for pinned memory, which a CPU-only machine ignores anyway;
+    # unfiltered, that warning repeats at every epoch.
+    warnings.filterwarnings("ignore", message="'pin_memory' argument is set as true but no accelerator")
     set_seed(seed)
-    matplotlib.rcParams.update({"figure.dpi": 100, "axes.grid": True, "figure.figsize": (6, 4)})
+    # No global grid: each plot draws its own where it helps (never on heat maps or twin axes).
+    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (6, 4)})
     _show_figures_inline()
     return profile
 

@@ -78,34 +78,140 @@ def values_from_args(args: argparse.Namespace, cls) -> dict:
             if getattr(args, f.name, None) is not None}
 
 
-def read_config_file(path: str | Path, *classes) -> dict:
-    """Settings from a YAML or JSON file whose keys are field names of ``classes``."""
-    import yaml
+# A --config file is a short list of settings: read it within limits, so a crafted file
+# cannot hang or exhaust memory (the same rules as quiz files, coursekit.quiz.loading).
+MAX_CONFIG_BYTES = 100_000
+MAX_CONFIG_DEPTH = 20
 
+# Settings that must be above zero, and those that may be zero (a setting not listed takes any value).
+POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length"}
+NON_NEGATIVE = {"weight_decay", "seed", "max_steps", "save_steps", "early_stopping_patience",
+                "pad_to_multiple_of", "max_samples"}
+AT_LEAST = {"dataloader_workers": -1}
+
+
+def read_config_file(path: str | Path, *classes) -> dict:
+    """Settings from a YAML or JSON file whose keys are field names of ``classes``.
+
+    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases (``*name``, the "billion
+    laughs" expansion), nesting at most :data:`MAX_CONFIG_DEPTH` deep; every value must
+    have its setting's type and range. Each failure is a one-line :class:`ConfigError`.
+    """
     path = Path(path)
+    is_json = path.suffix.lower() == ".json"
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: unreadable config file ({exc.__class__.__name__}); check --config") from exc
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"--config {path}: {size:,} bytes is too large for a settings file "
+                              f"(limit {MAX_CONFIG_BYTES:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
     try:
-        loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise ConfigError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({first}); "
-                          "fix the file given with --config") from exc
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"--config {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                          "save the file as UTF-8") from exc
+    try:
+        loaded = _parse_json(text) if is_json else _parse_yaml(text)
+    except ConfigError as exc:
+        raise ConfigError(f"--config {path}: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"--config {path}: nested too deeply to be a settings file") from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
+        raise ConfigError(f"--config {path}: not valid {'JSON' if is_json else 'YAML'} ({first}); "
+                          "fix the file") from exc
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise ConfigError(f"{path}: expected a mapping of setting: value; fix the file given with --config")
-    known = {f.name: f for cls in classes for f in fields(cls)}
+        raise ConfigError(f"--config {path}: expected a mapping of setting: value, found a "
+                          f"{type(loaded).__name__}; fix the file")
+    known = config_keys(*classes)
     values = {}
     for key, value in loaded.items():
-        name = str(key).replace("-", "_")
-        if name not in known or not known[name].metadata.get("cli"):
-            raise ConfigError(f"{path}: unknown setting {key!r}; the settings are the long options of "
+        name = known.get(str(key).strip().lstrip("-").replace("-", "_"))
+        if name is None:
+            raise ConfigError(f"--config {path}: unknown setting {key!r}; the settings are the long options of "
                               "`coursekit train --help` with '_' for '-'")
+        if name in values:
+            raise ConfigError(f"--config {path}: setting {name!r} is given twice (as {key!r}); keep one")
         values[name] = value
+    check_values(values, *classes, source=f"--config {path}")
     return values
+
+
+def config_keys(*classes) -> dict[str, str]:
+    """Key -> field name for a --config file: each setting's field name, and its option names
+    (``lr``, ``output``, ``patience``...) except the ``--no-...`` switches."""
+    keys = {}
+    for cls in classes:
+        for f in cli_fields(cls):
+            keys[f.name] = f.name
+            for option in (option_name(f), *f.metadata.get("aliases", ())):
+                if not option.startswith("--no-"):
+                    keys.setdefault(option.lstrip("-").replace("-", "_"), f.name)
+    return keys
+
+
+def _parse_json(text: str):
+    def no_constants(name: str):
+        raise ConfigError(f"{name} is not a number JSON allows")
+
+    return json.loads(text, parse_constant=no_constants)
+
+
+def _parse_yaml(text: str):
+    import yaml
+
+    class ConfigLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise ConfigError(f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
+                                  "allowed; write the value out")
+            return super().compose_node(parent, index)
+
+        def fetch_flow_collection_start(self, TokenClass):
+            if self.flow_level >= MAX_CONFIG_DEPTH:  # refuse [[[[... at once, not after scanning it all
+                raise ConfigError(f"line {self.line + 1}: nested deeper than {MAX_CONFIG_DEPTH} levels")
+            return super().fetch_flow_collection_start(TokenClass)
+
+    return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def check_values(values: dict, *classes, source: str | None = None) -> None:
+    """Refuse a setting whose value has the wrong type or is out of range; the error names the
+    option (``source=None``: the command line) or the file and key."""
+    import math
+
+    by_name = {f.name: f for cls in classes for f in fields(cls)}
+    for name, value in values.items():
+        f = by_name.get(name)
+        if f is None or value is None:
+            continue
+        where = f"{source}: setting {name!r}" if source else option_name(f)
+        kind = type(f.default) if f.default is not MISSING and f.default is not None else str
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = values[name] = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}: expected {_kind_name(kind)}, got {value!r}")
+        if kind is float and not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+        choices = f.metadata.get("choices")
+        if choices and value not in choices:
+            raise ConfigError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
+        if name in POSITIVE and not value > 0:
+            raise ConfigError(f"{where}: must be above 0, got {value!r}")
+        if name in NON_NEGATIVE and value < 0:
+            raise ConfigError(f"{where}: must be 0 or more, got {value!r}")
+        if name in AT_LEAST and value < AT_LEAST[name]:
+            raise ConfigError(f"{where}: must be {AT_LEAST[name]} or more, got {value!r}")
+
+
+def _kind_name(kind) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text (quote it)"}.get(
+        kind, kind.__name__)
 
 
 def to_cli_arguments(values: dict, cls) -> list[str]:

@@ -50,6 +50,35 @@ def claim_output(folder: str | Path, *, overwrite: bool, markers: tuple[str, ...
     return folder
 
 
+def check_claimable(folder: str | Path, *, overwrite: bool, markers: tuple[str, ...], what: str) -> Path:
+    """The checks of :func:`claim_output` that change nothing, to run before any slow work:
+    ``folder`` is not a file, holds no earlier ``what`` (unless ``overwrite``), and can be written."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputExistsError(f"--output {folder} is a file, not a folder; choose another --output")
+    if folder.is_dir() and any((folder / m).exists() for m in markers) and not overwrite:
+        raise OutputExistsError(f"--output {folder} already holds {what}; pass --overwrite to move it aside "
+                                "(nothing is deleted) or choose another --output")
+    check_can_write(folder)
+    return folder
+
+
+def check_can_write(folder: str | Path, option: str = "--output", *, in_parent: bool = False) -> None:
+    """Refuse ``folder`` when it, or the nearest existing folder above it, cannot be written to
+    (``in_parent``: start at the folder above, for outputs that are replaced as a whole)."""
+    import os
+
+    folder = Path(folder)
+    parent = folder.parent if in_parent else folder
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputExistsError(f"{option} {folder}: {parent} is a file, not a folder; choose another {option}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        where = "it is read-only" if parent == folder else f"cannot create it under {parent} (read-only)"
+        raise OutputExistsError(f"{option} {folder}: {where}; choose another {option} or fix its permissions")
+
+
 def _check_writable(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -63,8 +92,6 @@ def _check_writable(folder: Path) -> None:
 
 def check_output(config) -> Path:
     """Refuse early (before any work) an ``--output`` that a run would clobber or cannot write to."""
-    import os
-
     folder = Path(config.output_dir)
     if not is_main_process():
         return folder
@@ -75,12 +102,7 @@ def check_output(config) -> Path:
             f"--output {folder} already holds a trained model or checkpoints of another run; pass --overwrite "
             "to move it aside (nothing is deleted), --resume to continue its checkpoints, or choose another "
             "--output")
-    parent = folder
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputExistsError(f"--output {folder}: cannot create it under {parent} (not a writable folder); "
-                                "choose another --output")
+    check_can_write(folder)
     return folder
 
 

@@ -13,7 +13,8 @@ student repository, which installs and runs on its own::
     quizzes/           student copies of the quizzes (practice, or assessed if asked)
 
 In the instructor's notebooks, mark what students must write themselves:
-- a code cell tagged ``solution`` is replaced by a stub (its leading comment lines are kept);
+- a code cell tagged ``solution`` is replaced by a stub that keeps its leading comment lines
+  and sets the names it defines to "not attempted" placeholders (no error: Run All goes on);
 - lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` are replaced by a stub;
 - a cell tagged ``instructor`` is removed.
 Quizzes are released with :func:`coursekit.quiz.release_quizzes`. Before anything is
@@ -40,12 +41,10 @@ _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_
 
 
 def _stub_cell(source: str) -> str:
-    comments = []
-    for line in source.splitlines():
-        if not line.strip().startswith("#"):
-            break
-        comments.append(line)
-    return "\n".join(comments + [STUB])
+    """The exercise's comments, what to define, and "not attempted" placeholders: Run All goes on."""
+    from .exercises.stubs import stub_source
+
+    return stub_source(source)
 
 
 def student_notebook(nb):

@@ -132,9 +132,15 @@ def read_run_card(folder: str | Path) -> RunCard:
                            "train the model with `coursekit train --output FOLDER` first")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"a JSON {type(data).__name__}, expected an object")
         if data.get("format") != FORMAT:
             raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
-        return RunCard.from_dict(data)
+        card = RunCard.from_dict(data)
+        for name, kind in (("data", dict), ("split", dict), ("labels", list), ("max_length", int)):
+            if not isinstance(getattr(card, name), kind):
+                raise ValueError(f"field {name!r} is not a {kind.__name__}")
+        return card
     except (OSError, ValueError, TypeError) as exc:
         raise RunCardError(f"{path}: unreadable run card ({exc}); retrain with `coursekit train --overwrite`") from exc
 

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import AzureSetupError
 from ..serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
+from ..serving.settings import DEFAULT_SETTINGS, ServerSettings
 
 
 TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
@@ -48,19 +49,26 @@ class TrainingOptions:
 
 @dataclass
 class DeploymentOptions:
-    """What the online endpoint serves and on which VMs."""
+    """What the online endpoint serves and on which VMs.
+
+    ``server`` holds the processes, threads and request limits measured by
+    ``benchmarks/serve_load.py`` on 2 cores (hence a 2-vCPU VM size); they reach the
+    endpoint as environment variables, and its concurrency limit is workers x threads.
+    """
 
     endpoint: str = "coursekit-sentiment"
     slot: str = "blue"
-    instance_type: str = "Standard_DS3_v2"
+    instance_type: str = "Standard_F2s_v2"
     instance_count: int = 1
     model: str = "azureml:coursekit-sentiment-onnx:1"
     environment: str = "azureml:coursekit-endpoint:1"
-    max_texts: int = 64
-    max_chars: int = 5000
+    server: ServerSettings = DEFAULT_SETTINGS
     request_timeout_ms: int = 5000
-    max_concurrent_requests: int = 2
     collect_data: bool = True
+
+    @property
+    def max_concurrent_requests(self) -> int:
+        return self.server.max_concurrent_requests
 
 
 def _check_code_folder() -> Path:
@@ -148,7 +156,7 @@ def online_deployment(options: DeploymentOptions | None = None):
         instance_type=o.instance_type,
         instance_count=o.instance_count,
         app_insights_enabled=True,
-        environment_variables={"COURSEKIT_MAX_TEXTS": str(o.max_texts), "COURSEKIT_MAX_CHARS": str(o.max_chars)},
+        environment_variables=o.server.environment(),
         request_settings=OnlineRequestSettings(request_timeout_ms=o.request_timeout_ms,
                                                max_concurrent_requests_per_instance=o.max_concurrent_requests),
         liveness_probe=ProbeSettings(initial_delay=10, period=10, timeout=2, success_threshold=1, failure_threshold=30),

@@ -24,9 +24,12 @@ def _training_options(p: argparse.ArgumentParser) -> None:
 
 
 def _deployment_options(p: argparse.ArgumentParser, slot_default: str = "blue") -> None:
+    from ..azure.specs import DeploymentOptions
+
     p.add_argument("--endpoint", default="coursekit-sentiment", help="endpoint name (unique per region)")
     p.add_argument("--slot", default=slot_default, choices=["blue", "green"], help="deployment slot")
-    p.add_argument("--instance-type", default="Standard_DS3_v2", help="VM size of the deployment")
+    p.add_argument("--instance-type", default=DeploymentOptions.instance_type,
+                   help="VM size of the deployment (default: %(default)s, 2 vCPUs as the serving settings were measured)")
     p.add_argument("--instance-count", type=int, default=1, help="number of instances")
 
 

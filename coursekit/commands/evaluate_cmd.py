@@ -119,15 +119,25 @@ def run_evaluate(args: argparse.Namespace) -> int:
     model_dir, output = Path(args.model_dir), Path(args.output)
     if not 0.0 < args.threshold < 1.0:
         raise EvaluationError(f"--threshold must be between 0 and 1, got {args.threshold}")
+    for option, value, least in (("--batch-size", args.batch_size, 1), ("--max-length", args.max_length, 1),
+                                 ("--max-samples", args.max_samples, 0), ("--seed", args.seed, 0)):
+        if value is not None and value < least:
+            raise EvaluationError(f"{option} must be at least {least}, got {value}")
+    if args.bootstrap == 1 or args.bootstrap < 0:
+        raise EvaluationError(f"--bootstrap must be 0 (no intervals) or at least 2, got {args.bootstrap}")
     if output.resolve() == model_dir.resolve():
         raise EvaluationError(f"--output {output} is the model folder: its training metrics.json would be replaced")
     if not model_dir.is_dir():
         raise EvaluationError(f"model folder {model_dir} does not exist")
+    from coursekit.outputs import check_claimable, claim_output
+
+    report_files = dict(markers=("metrics.json", "report.html"), what="an evaluation report")
+    check_claimable(output, overwrite=args.overwrite, **report_files)  # refused before the slow work
     card = _card_or_defaults(model_dir, args)
     configure_quiet_libraries()
+    dataset, part, note = _load_data(args, card, model_dir)  # bad data is refused before the model loads
     print(f"loading {model_dir} (trained on the {card.tier} tier, max length {card.max_length}) ...", flush=True)
     model, tokenizer = load_trained_model(model_dir)
-    dataset, part, note = _load_data(args, card, model_dir)
     print(note, flush=True)
     max_length = args.max_length or card.max_length
     predictions = predict((model, tokenizer), dataset, batch_size=args.batch_size,
@@ -152,10 +162,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         "seed": card.seed,
         "note": note,
     }
-    from coursekit.outputs import claim_output
-
-    claim_output(output, overwrite=args.overwrite, markers=("metrics.json", "report.html"),
-                 what="an evaluation report")
+    claim_output(output, overwrite=args.overwrite, **report_files)
     written = write_report(analysis, output, model_info=model_info, data_info=data_info)
     for line in summary_lines(analysis):
         print(line)

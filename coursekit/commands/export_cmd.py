@@ -35,8 +35,20 @@ def add_parser(subparsers) -> None:
 
 def parity_texts(model_dir, data: str | None, split: str, limit: int | None, has_header: bool = True):
     """Texts and integer labels to compare engines on: the model's own split, or a file (raw, uncleaned)."""
-    from ..runcard import read_run_card
+    from ..runcard import has_run_card, read_run_card
 
+    if not has_run_card(model_dir):  # a model trained elsewhere: a seeded split of --data or the sample reviews
+        from ..profiles import sample_reviews_path
+        from ..train import prepare_splits
+
+        path = data or str(sample_reviews_path())
+        splits = prepare_splits(path, clean=False, seed=42, has_header=has_header)
+        parts = ["train", "validation", "test"] if split == "all" else [split]
+        texts = [t for p in parts for t in splits[p]["text"]]
+        labels = [int(v) for p in parts for v in splits[p]["label"]]
+        if limit:
+            texts, labels = texts[:limit], labels[:limit]
+        return f"{Path(path).name} ({split} split)", texts, labels
     card = read_run_card(model_dir)
     if data is None or card.is_training_data(data):
         splits = _raw_splits(model_dir, card, data)
@@ -72,16 +84,47 @@ def _raw_splits(model_dir, card, data):
     return {part: raw.select(card.split[part]["positions"]) for part in ("train", "validation", "test")}
 
 
+def _batch_sizes(text: str) -> tuple[int, ...]:
+    from ..errors import ExportError
+
+    try:
+        sizes = tuple(int(b) for b in text.split(",") if b.strip())
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise ExportError(f"--batch-sizes {text!r}: expected whole numbers of at least 1 separated by commas, "
+                          "e.g. 1,32")
+    return sizes
+
+
 def run_export(args: argparse.Namespace) -> int:
     from ..export import PARITY_NAME, format_parity_table, parity_report
     from ..export.from_run import export_is_current, export_trained_model
     from ..fileio import write_json_atomic
-    from ..outputs import claim_output
+    from ..outputs import check_can_write, claim_output
+    from ..runcard import check_model_matches, read_run_card
 
+    from ..errors import ExportError
+
+    for option, value in (("--max-length", args.max_length), ("--limit", args.limit), ("--repeats", args.repeats),
+                          ("--seq-len", args.seq_len), ("--threads", args.threads)):
+        if value is not None and value < 1:
+            raise ExportError(f"{option} must be at least 1, got {value}")
+    batch_sizes = _batch_sizes(args.batch_sizes)
+    from ..export import check_model_dir
+    from ..runcard import has_run_card
+
+    check_model_dir(args.model_dir)
+    if has_run_card(args.model_dir):  # unchanged since training
+        check_model_matches(args.model_dir, read_run_card(args.model_dir))
+    parity = None
+    if not args.no_report:  # read the comparison texts first: bad --data is refused before the slow export
+        parity = parity_texts(args.model_dir, args.data, args.split, args.limit, has_header=not args.no_header)
     output = Path(args.output) if args.output else Path(args.model_dir) / "onnx"
     if output.exists() and not export_is_current(args.model_dir, output):
         claim_output(output, overwrite=args.overwrite, markers=("export.json", "model.onnx"),
                      what="an export of another model")
+    check_can_write(output)
     result = export_trained_model(args.model_dir, output, max_length=args.max_length, fuse=not args.no_fuse,
                                   int8=not args.no_int8)
     fusion = result.manifest["fusion"]
@@ -93,9 +136,7 @@ def run_export(args: argparse.Namespace) -> int:
           f"ORT fusions {'applied' if fusion['applied'] else 'not applied'}")
     if args.no_report:
         return 0
-    name, texts, labels = parity_texts(args.model_dir, args.data, args.split, args.limit,
-                                       has_header=not args.no_header)
-    batch_sizes = tuple(int(b) for b in args.batch_sizes.split(",") if b.strip())
+    name, texts, labels = parity
     report = parity_report(args.model_dir, output, texts, labels, data_name=name, batch_sizes=batch_sizes,
                            seq_len=args.seq_len, repeats=args.repeats, threads=args.threads)
     write_json_atomic(output / PARITY_NAME, report)

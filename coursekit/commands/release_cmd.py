@@ -20,8 +20,16 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
+    from ..errors import ReleaseError
+    from ..outputs import check_can_write
     from ..release import release_course
 
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ReleaseError(f"--out {out} is a file, not a folder; choose a new folder for the student repository")
+    check_can_write(out, "--out", in_parent=True)  # the copy is staged beside --out, then moved in
     mode: object = args.mode
     if args.quiz_mode:
         from ..errors import QuizError

@@ -41,15 +41,17 @@ def add_parser(subparsers) -> None:
 
 def settings_from_args(args) -> tuple[dict, dict]:
     """(data settings, training settings) from --config, then the options given."""
-    from ..options import read_config_file, values_from_args
+    from ..options import check_values, read_config_file, values_from_args
     from ..train.config import DataConfig, TrainConfig
 
     from_file = read_config_file(args.config, DataConfig, TrainConfig) if getattr(args, "config", None) else {}
     data_names = set(DataConfig.__dataclass_fields__)
     data = {k: v for k, v in from_file.items() if k in data_names}
     train = {k: v for k, v in from_file.items() if k not in data_names}
-    data.update(values_from_args(args, DataConfig))
-    train.update(values_from_args(args, TrainConfig))
+    given = {**values_from_args(args, DataConfig), **values_from_args(args, TrainConfig)}
+    check_values(given, DataConfig, TrainConfig)  # refused before anything is loaded
+    data.update({k: v for k, v in given.items() if k in data_names})
+    train.update({k: v for k, v in given.items() if k not in data_names})
     if getattr(args, "literal", False):
         from ..train.fast_path import literal_overrides
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .manifest import MANIFEST_NAME, is_export_dir, read_manifest
 
 SOURCE_KEY = "source_model_fingerprint"
+FOREIGN_MAX_LENGTH = 128  # for a model folder without a run card
 
 
 def export_is_current(model_dir: str | Path, export_dir: str | Path) -> bool:
@@ -29,10 +30,16 @@ def export_trained_model(model_dir: str | Path, output_dir: str | Path | None = 
     ``options`` go to :func:`~coursekit.export.export_onnx` (``max_length`` overrides the card's).
     """
     from ..fileio import write_json_atomic
-    from ..runcard import check_model_matches, read_run_card
-    from . import export_onnx
+    from ..runcard import check_model_matches, has_run_card, read_run_card
+    from . import check_model_dir, export_onnx
 
-    model_dir = Path(model_dir)
+    model_dir = Path(check_model_dir(model_dir))
+    if not has_run_card(model_dir):  # a model trained elsewhere: say what is assumed
+        options.setdefault("max_length", None)
+        options["max_length"] = options["max_length"] or FOREIGN_MAX_LENGTH
+        print(f"{model_dir} has no run card (not trained by coursekit train): exporting with max length "
+              f"{options['max_length']} (--max-length) and the training pipeline's cleaning", flush=True)
+        return export_onnx(model_dir, Path(output_dir) if output_dir else model_dir / "onnx", **options)
     card = read_run_card(model_dir)
     check_model_matches(model_dir, card)
     output_dir = Path(output_dir) if output_dir else model_dir / "onnx"

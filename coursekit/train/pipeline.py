@@ -23,49 +23,18 @@ class PreparedData:
     rows: dict[str, list]  # part -> source row ids (the file's line numbers when known)
     rows_loaded: int = 0
     dropped: dict = field(default_factory=dict)
+    report: object = None  # the DataReport itself
 
 
-def parse_label_map(spec: str | dict | None) -> dict | None:
-    """``'1 star=0,5 stars=1'``, a dict, or a JSON/YAML file of spelling -> 0/1."""
-    from ..errors import DataError
+def _load_clean(config: DataConfig, seed: int, verbose: bool = True):
+    """The data set as training sees it: loaded, cleaned (unless --no-clean), junk rows dropped
+    and reported (``--strict``: an error). Returns (dataset, rows read, the :class:`~coursekit.data.DataReport`)."""
+    from ..data import prepare_dataset
 
-    if not spec:
-        return None
-    if isinstance(spec, dict):
-        return spec
-    path = Path(spec)
-    if path.is_file():
-        import yaml
-
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(loaded, dict):
-            raise DataError(f"{path}: a label map file maps spellings to 0 or 1; fix --label-map")
-        return loaded
-    mapping = {}
-    for part in str(spec).split(","):
-        key, sep, value = part.rpartition("=")
-        if not sep or not key.strip() or value.strip() not in ("0", "1"):
-            raise DataError(f"--label-map {spec!r}: write spelling=0 or spelling=1 pairs separated by commas, "
-                            "e.g. '1 star=0,5 stars=1'")
-        mapping[key.strip()] = int(value)
-    return mapping
-
-
-def _load_clean(config: DataConfig, seed: int):
-    """The data set as training sees it: loaded, cleaned (unless --no-clean), junk handled."""
-    from ..data import clean_dataset, load_reviews
-
-    dataset = load_reviews(config.data, text_column=config.text_column, label_column=config.label_column,
-                           label_map=parse_label_map(config.label_map), has_header=config.has_header,
-                           max_samples=config.max_samples or None, seed=seed)
-    rows_loaded = len(dataset)
-    dropped: dict = {}
-    if config.clean:
-        dataset = clean_dataset(dataset)
-    if isinstance(dataset, tuple):  # (dataset, report) from a cleaning step that reports what it dropped
-        dataset, report = dataset
-        dropped = report.to_dict() if hasattr(report, "to_dict") else dict(report)
-    return dataset, rows_loaded, dropped
+    dataset, report = prepare_dataset(config.data, config.text_column, config.label_column, config.clean,
+                                      config.max_samples or None, seed, config.has_header, strict=config.strict,
+                                      label_map=config.label_map or None, verbose=verbose)
+    return dataset, report.rows_read, report
 
 
 def prepare_data(data: str | Path | DataConfig, seed: int = 42, **options) -> PreparedData:
@@ -76,22 +45,28 @@ def prepare_data(data: str | Path | DataConfig, seed: int = 42, **options) -> Pr
     configure_quiet_libraries()
     config = data if isinstance(data, DataConfig) else DataConfig(data=str(data), **{
         k: v for k, v in options.items() if v is not None})
-    dataset, rows_loaded, dropped = _load_clean(config, seed)
+    dataset, rows_loaded, report = _load_clean(config, seed)
     dataset = dataset.add_column(POSITION, list(range(len(dataset))))
     splits = split_dataset(dataset, seed=seed)
     positions = {part: list(splits[part][POSITION]) for part in splits}
     rows = {part: (list(splits[part]["row"]) if "row" in splits[part].column_names
                    else [p + 1 for p in positions[part]]) for part in splits}
     splits = splits.remove_columns(POSITION)
-    return PreparedData(splits, config, seed, str(config.data), positions, rows, rows_loaded, dropped)
+    return PreparedData(splits, config, seed, str(config.data), positions, rows, rows_loaded, report.to_dict(),
+                        report)
 
 
 def prepare_splits(data: str | Path, text_column="text", label_column="label", clean=True,
-                   max_samples=None, seed=42, has_header=True, label_map=None, strict=None):
-    """Load, (optionally) clean and split a data source into train/validation/test."""
-    return prepare_data(data, seed, text_column=text_column, label_column=label_column, clean=clean,
-                        max_samples=max_samples or 0, has_header=has_header, label_map=label_map,
-                        strict=strict).splits
+                   max_samples=None, seed=42, has_header=True, label_map=None, strict=None, return_report=False):
+    """Load, (optionally) clean and split a data source into train/validation/test.
+
+    With ``return_report=True`` the result is ``(splits, report)``: the
+    :class:`~coursekit.data.DataReport` of what was dropped while loading.
+    """
+    prepared = prepare_data(data, seed, text_column=text_column, label_column=label_column, clean=clean,
+                            max_samples=max_samples or 0, has_header=has_header, label_map=label_map,
+                            strict=strict)
+    return (prepared.splits, prepared.report) if return_report else prepared.splits
 
 
 def splits_from_run_card(model_dir: str | Path, data: str | Path | None = None):
@@ -110,7 +85,7 @@ def splits_from_run_card(model_dir: str | Path, data: str | Path | None = None):
                            f"the run card's {card.data_source}); pass the training file with --data")
     known = {f.name for f in fields(DataConfig)}
     config = DataConfig(**{**{k: v for k, v in card.data.items() if k in known}, "data": source})
-    dataset, _, _ = _load_clean(config, card.seed)
+    dataset, _, _ = _load_clean(config, card.seed, verbose=False)
     import datasets
 
     parts = {}
