@@ -68,20 +68,10 @@ def parity_texts(model_dir, data: str | None, split: str, limit: int | None, has
 
 
 def _raw_splits(model_dir, card, data):
-    """The run's splits with the texts as written (before cleaning): what clients send to the endpoint."""
-    from ..train.config import DataConfig
-    from ..train.pipeline import _load_clean, splits_from_run_card
+    """The run's splits with the texts as written (what clients send to the endpoint)."""
+    from ..train.pipeline import raw_splits_from_run_card
 
-    if not card.clean:
-        return splits_from_run_card(model_dir, data)
-    known = set(DataConfig.__dataclass_fields__)
-    config = DataConfig(**{**{k: v for k, v in card.data.items() if k in known}, "data": data or card.data_source,
-                           "clean": False})
-    raw, _, _ = _load_clean(config, card.seed)
-    cleaned = splits_from_run_card(model_dir, data)
-    if len(raw) != card.data.get("rows_used", len(raw)):
-        return cleaned  # cleaning dropped rows: positions differ, compare on the cleaned texts
-    return {part: raw.select(card.split[part]["positions"]) for part in ("train", "validation", "test")}
+    return raw_splits_from_run_card(model_dir, data)
 
 
 def _batch_sizes(text: str) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ _LAZY = {
     "TrainConfig": ".config", "DataConfig": ".config",
     "PreparedData": ".pipeline", "ensure_trained_model": ".pipeline", "is_trained_model": ".pipeline",
     "prepare_data": ".pipeline", "prepare_splits": ".pipeline", "run_training": ".pipeline",
-    "splits_from_run_card": ".pipeline", "train_and_record": ".pipeline",
+    "splits_from_run_card": ".pipeline", "raw_splits_from_run_card": ".pipeline", "train_and_record": ".pipeline",
     "METRICS_FILE": ".trainer", "TrainResult": ".trainer", "build_trainer": ".trainer",
     "last_checkpoint": ".trainer", "train_model": ".trainer", "write_metrics": ".trainer",
 }

@@ -99,6 +99,28 @@ def splits_from_run_card(model_dir: str | Path, data: str | Path | None = None):
     return datasets.DatasetDict(parts)
 
 
+def raw_splits_from_run_card(model_dir: str | Path, data: str | Path | None = None):
+    """The model's splits with the texts as written (before cleaning): what clients send to an endpoint.
+
+    Falls back to the cleaned texts when cleaning dropped rows (the positions would not line up).
+    """
+    from ..runcard import read_run_card
+
+    card = read_run_card(model_dir)
+    if not card.clean:
+        return splits_from_run_card(model_dir, data)
+    known = {f.name for f in fields(DataConfig)}
+    config = DataConfig(**{**{k: v for k, v in card.data.items() if k in known},
+                           "data": str(data) if data else card.data_source, "clean": False})
+    raw, _, _ = _load_clean(config, card.seed, verbose=False)
+    if len(raw) != card.data.get("rows_used", len(raw)):
+        return splits_from_run_card(model_dir, data)
+    import datasets
+
+    return datasets.DatasetDict({part: raw.select(card.split[part]["positions"])
+                                 for part in ("train", "validation", "test")})
+
+
 def run_training(profile: Profile, output_dir: str | Path, data: str | Path | None = None,
                  text_column="text", label_column="label", clean=True, max_samples=None,
                  has_header=True, label_map=None, strict=None, **overrides) -> TrainResult:
