@@ -426,3 +426,15 @@ def test_sigterm_stops_the_render_and_removes_its_workspace_and_kernel(tmp_path)
         pytest.fail(f"kernel {kernel_pid} still running after the render stopped")
     assert list(tmp.iterdir()) == [], "the render's workspace (results, kernel files) was left behind"
     assert not (tmp_path / "site" / "slow.html").exists()
+
+
+def test_render_refuses_to_replace_earlier_pages(tmp_path, capsys):
+    from coursekit.cli import main
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("earlier pages")
+    assert main(["render", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--overwrite" in err and len(err.strip().splitlines()) == 1
+    assert (out / "index.html").read_text() == "earlier pages"

@@ -29,6 +29,8 @@ def add_parser(subparsers) -> None:
     from ..options import add_profile_option
 
     add_profile_option(render)
+    render.add_argument("--overwrite", action="store_true",
+                        help="--output holds rendered lessons: move them aside (nothing is deleted)")
     render.add_argument("--model", type=Path, metavar="DIR",
                         help="trained model the lessons show (the --output of `coursekit train` or `demo`; "
                              "default: results/notebook-model, else results/demo, when trained on this tier)")
@@ -65,6 +67,9 @@ def run_render(args: argparse.Namespace) -> int:
         from coursekit.render import RenderError
 
         raise RenderError("--model and --retrain contradict each other: choose one")
+    from ..outputs import claim_output
+
+    claim_output(args.output, overwrite=args.overwrite, markers=("index.html",), what="rendered lessons")
     try:
         with _sigterm_unwinds():
             lessons = render_lessons(args.notebooks, args.output, profile=resolve_profile_name(args.profile)[0], timeout=args.timeout,
