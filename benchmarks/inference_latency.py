@@ -13,7 +13,7 @@ Targets at batch 1, 2 threads, spinning on: ORT fp32 at least 2x PyTorch, int8 a
 Without ``--model-dir`` it fine-tunes the offline MiniLM on UCI's 80% train split first
 (one epoch by default; kept in ``results/benchmarks/uci-model`` for reruns).
 
-    .venv/bin/python benchmarks/inference_latency.py [--rounds 3] [--repeats 20] [--threads 1,2]
+    .venv/bin/python -m benchmarks.inference_latency [--rounds 3] [--repeats 20] [--threads 1,2]
 """
 from __future__ import annotations
 
@@ -26,9 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from uci import load_uci  # noqa: E402
+from benchmarks.uci import load_uci
 
 TARGETS = {"onnx_fp32": 2.0, "onnx_int8": 4.0}
 TARGET_AGREEMENT = 0.995
@@ -116,7 +114,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from coursekit.data import split_dataset
-    from coursekit.export import StepProgress, export_onnx, format_parity_table, parity_report
+    from coursekit.export import StepProgress, format_parity_table, parity_report
+    from coursekit.export.from_run import export_trained_model
 
     work = Path(args.work_dir)
     model_dir = Path(args.model_dir) if args.model_dir else train_uci_model(work / "uci-model", args.epochs, args.seed)
@@ -124,7 +123,7 @@ def main(argv=None) -> int:
     load_before, quiet = uptime(), machine_was_quiet()
     progress = StepProgress(4 + 2 + 5 * args.rounds * len(args.threads), prefix="benchmark")
     started = time.perf_counter()
-    export = export_onnx(model_dir, export_dir, max_length=args.seq_len, progress=progress)
+    export = export_trained_model(model_dir, export_dir, progress=progress)  # the run card's length and cleaning
     export_s = time.perf_counter() - started
 
     uci = load_uci()
@@ -147,7 +146,7 @@ def main(argv=None) -> int:
     targets["int8_agreement"] = {"value": int8["agreement"], "target": TARGET_AGREEMENT,
                                  "met": int8["agreement"] >= TARGET_AGREEMENT}
     result = {
-        "command": "benchmarks/inference_latency.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m benchmarks.inference_latency " + " ".join(argv if argv is not None else sys.argv[1:]),
         "uptime": {"before": load_before, "after": load_after, "quiet": quiet},
         "parity": report,
         "held_out_accuracy": {name: e["accuracy"] for name, e in held_out["engines"].items()},

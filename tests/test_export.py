@@ -186,7 +186,7 @@ def test_parity_table_names_every_engine_and_explains_the_timing(report):
     table = format_parity_table(report)
     flat = " ".join(table.split())  # the explanation is wrapped
     for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup",
-                  "spinning on", "fused operators (int8): ", "QAttention 6", "spin (busy-wait)", "second thread"):
+                  "spinning off", "fused operators (int8): ", "QAttention 6", "busy-wait for the next run", "second thread"):
         assert label in flat, label
     assert "40 texts from sample reviews" in table and "in one process" in table
 
@@ -200,11 +200,11 @@ def test_each_engine_is_timed_in_its_own_process(distilbert_dir, distilbert_expo
     batches = {1: latency_batch(tok, ["fine"], 1, 16), 2: latency_batch(tok, ["fine", "bad"], 2, 16)}
     files = engine_files(distilbert_dir, distilbert_export)
     del files["pytorch"]  # its worker is covered by the CLI test; ORT workers start in a second
-    files["onnx_int8_nospin"] = (*files["onnx_int8"], {"spinning": False})
+    files["onnx_int8_spin"] = (*files["onnx_int8"], {"spinning": True})
     announced = io.StringIO()
     timed = time_engines_isolated(files, batches, runs=3, rounds=2, threads=1,
                                   progress=StepProgress(6, stream=announced, bar=False))
-    assert set(timed) == {"onnx_fp32", "onnx_int8", "onnx_int8_nospin"}
+    assert set(timed) == {"onnx_fp32", "onnx_int8", "onnx_int8_spin"}
     for by_batch in timed.values():
         assert set(by_batch) == {"1", "2"}
         for summary in by_batch.values():
@@ -213,8 +213,8 @@ def test_each_engine_is_timed_in_its_own_process(distilbert_dir, distilbert_expo
     started = [line.split("] ")[1] for line in announced.getvalue().splitlines() if line.endswith("...")]
     # the engines take turns, the order rotating between rounds
     assert started == ["timing onnx_fp32 (round 1/2) ...", "timing onnx_int8 (round 1/2) ...",
-                       "timing onnx_int8_nospin (round 1/2) ...", "timing onnx_int8 (round 2/2) ...",
-                       "timing onnx_int8_nospin (round 2/2) ...", "timing onnx_fp32 (round 2/2) ..."]
+                       "timing onnx_int8_spin (round 1/2) ...", "timing onnx_int8 (round 2/2) ...",
+                       "timing onnx_int8_spin (round 2/2) ...", "timing onnx_fp32 (round 2/2) ..."]
 
 
 def test_per_engine_settings_reach_the_worker(monkeypatch):
@@ -230,10 +230,12 @@ def test_per_engine_settings_reach_the_worker(monkeypatch):
     monkeypatch.setattr(latency, "_run_worker", fake_worker)
     batches = {1: {"input_ids": np.ones((1, 4), np.int64)}}
     timed = latency.time_engines_isolated(
-        {"a": ("ort", "a.onnx"), "b": ("ort", "b.onnx", {"spinning": False})}, batches, runs=2, threads=2)
-    assert seen == [("a", 2, True), ("b", 2, False)]
+        {"a": ("ort", "a.onnx"), "b": ("ort", "b.onnx", {"spinning": True})}, batches, runs=2, threads=2)
+    assert seen == [("a", 2, False), ("b", 2, True)]  # off by default, as the scoring service has it
     assert timed["a"]["1"]["p50_ms"] == pytest.approx(1.5) and timed["a"]["1"]["cpu_p50_ms"] == pytest.approx(1.0)
-    assert session_options(2, spinning=False).get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert session_options(2).get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    with pytest.raises(RuntimeError, match="allow_spinning"):  # not set: ORT's default (spinning) applies
+        session_options(2, spinning=True).get_session_config_entry("session.intra_op.allow_spinning")
     assert session_options(2).intra_op_num_threads == 2
 
 
@@ -320,7 +322,7 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
     parity = json.loads((out / "parity.json").read_text())
     assert parity["n_texts"] == 12 and parity["data"] == "sample_reviews.csv (test split)"
     assert parity["engines"]["onnx_fp32"]["agreement"] == 1.0
-    assert parity["timing"] == "each engine alone in its own process" and parity["ort_spinning"] is True
+    assert parity["timing"] == "each engine alone in its own process" and parity["ort_spinning"] is False
     assert read_manifest(out)["max_length"] == 32
 
 
@@ -337,6 +339,7 @@ def test_cli_export_without_int8_or_report(tmp_path, distilbert_dir, capsys):
 @pytest.mark.parametrize("args, problem", [
     (["--no-report"], "no such model folder"),
     (["--rounds", "0"], "--rounds must be at least 1"),
+    (["--spinning", "--rounds", "-2"], "--rounds must be at least 1"),
 ])
 def test_cli_export_error_is_one_line(tmp_path, capsys, distilbert_dir, args, problem):
     from coursekit.cli import main

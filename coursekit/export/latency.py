@@ -45,7 +45,7 @@ def summarize(seconds: list[float], round_p50s: list[float] | None = None, cpu: 
 
 
 def time_engines_isolated(engines: dict[str, tuple], batches: dict[int, dict], *, runs: int = 20, rounds: int = 1,
-                          threads: int | None = None, spinning: bool = True, warmup: int = 2,
+                          threads: int | None = None, spinning: bool = False, warmup: int = 2,
                           progress=None) -> dict[str, dict[str, dict]]:
     """``{engine: {batch: summary}}``.
 

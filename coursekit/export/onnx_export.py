@@ -28,7 +28,9 @@ from .source import SAMPLE_TEXTS, check_model_dir, load_source
 from .steps import NoProgress
 from .verify import FP32_TOLERANCE, logit_difference
 
-__all__ = ["ExportResult", "export_onnx", "check_model_dir", "DEFAULT_OPSET"]
+__all__ = ["ExportResult", "export_onnx", "check_model_dir", "DEFAULT_OPSET", "DEFAULT_MAX_LENGTH"]
+
+DEFAULT_MAX_LENGTH = 128  # without a run card (export_trained_model passes the card's)
 
 
 @dataclass
@@ -62,18 +64,16 @@ def export_onnx(
 ) -> ExportResult:
     """Export ``model_dir`` to ``output_dir`` (fp32 graph, int8 copy, tokenizer, ``export.json``).
 
-    ``max_length`` is the truncation length the scoring script applies: pass the one the
-    model was trained with (``None`` falls back to the active tier's). ``clean_text``
-    records whether requests are cleaned like the training data. ``progress`` (a
-    :class:`~coursekit.export.steps.StepProgress`) announces each step; silent by default.
+    ``max_length`` is the truncation length the scoring script applies: pass the run card's
+    (:func:`coursekit.export.from_run.export_trained_model` does; default 128).
+    ``clean_text`` records whether requests are cleaned like the training data.
+    ``progress`` (a :class:`~coursekit.export.steps.StepProgress`) announces each step;
+    silent by default.
     """
     model_dir = check_model_dir(model_dir)
-    if max_length is None:
-        from ..profiles import get_profile
-
-        max_length = get_profile().max_length
-    if int(max_length) < 2:
-        raise ExportError(f"max_length {max_length} is too short to hold [CLS] and [SEP] (--max-length)")
+    max_length = int(max_length or DEFAULT_MAX_LENGTH)
+    if max_length < 2:
+        raise ExportError(f"max length {max_length} cannot hold [CLS] and [SEP] (--max-length)")
     progress = progress or NoProgress()
     output_dir = Path(output_dir)
     with progress.step(f"loading {model_dir.name}"):

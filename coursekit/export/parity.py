@@ -97,7 +97,7 @@ def parity_report(
     repeats: int = 20,
     rounds: int = 1,
     threads: int | None = None,
-    spinning: bool = True,
+    spinning: bool = False,
     isolate: bool = True,
     progress=None,
 ) -> dict:
@@ -106,7 +106,7 @@ def parity_report(
     ``texts`` are cleaned first when the export's manifest says the scoring script cleans
     requests, so every engine sees what the deployed model would see. ``repeats`` timed
     runs per engine, batch size and round; ``spinning`` is ONNX Runtime's busy-waiting
-    (on in the scoring service); ``isolate=False`` times in this process (quicker, rougher).
+    (off in the scoring service); ``isolate=False`` times in this process (quicker, rougher).
     """
     from transformers import AutoTokenizer
 
@@ -118,10 +118,11 @@ def parity_report(
     progress = progress or NoProgress()
     export_dir = Path(export_dir)
     manifest = read_manifest(export_dir)
-    if manifest.get("clean_text"):
+    cleaning = _cleaning(manifest)
+    if cleaning is not None:
         from ..data import clean_text
 
-        texts = [clean_text(t) for t in texts]
+        texts = [clean_text(t, cleaning) for t in texts]
     tokenizer = AutoTokenizer.from_pretrained(export_dir)
     files = engine_files(model_dir, export_dir)
 
@@ -169,6 +170,18 @@ def latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict
     """``batch`` of ``texts`` (repeated if needed), every one padded or truncated to exactly ``seq_len`` tokens."""
     chosen = [texts[i % len(texts)] for i in range(batch)]
     return encode(tokenizer, chosen, seq_len, pad_to_max=True)
+
+
+def _cleaning(manifest: dict):
+    """The cleaning the scoring script applies (as ``score.cleaning_of``): the run card's steps, else all or none."""
+    from ..data import CleaningConfig
+
+    card = manifest.get("run_card")
+    if isinstance(card, dict) and "cleaning" in card:
+        steps = card["cleaning"]
+        return None if steps is None else CleaningConfig(**{k: bool(v) for k, v in steps.items()
+                                                            if k in CleaningConfig.__dataclass_fields__})
+    return CleaningConfig() if manifest.get("clean_text") else None
 
 
 def _default_threads() -> int:

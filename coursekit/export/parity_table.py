@@ -5,11 +5,12 @@ import textwrap
 
 # What the spinning and thread settings do to the figures (measured: benchmarks/RESULTS.md).
 SPINNING_AND_THREADS = (
-    "ONNX Runtime's idle threads spin (busy-wait) between runs by default, as in the scoring service: that "
-    "answers the next request sooner on cores it has to itself, but burns those cores meanwhile, so engines "
-    "sharing a process or a busy machine slow each other down (here each engine ran alone in its own process). "
-    "A second thread splits every matrix product in two, which helps most on large batches and only when a "
-    "second core is free; on a machine already busy, extra threads only queue for the same cores."
+    "Spinning: ONNX Runtime's idle threads busy-wait for the next run unless told not to (the scoring "
+    "service turns this off); that answers back-to-back requests a little sooner on cores they have to "
+    "themselves but burns those cores meanwhile, so on a shared machine, or with engines timed in one "
+    "process, it slows everything else down. Threads: a second thread splits every matrix product in two, "
+    "which pays off most at batch 32 and only when a second core is free; on a busy machine the threads "
+    "wait for each other."
 )
 
 
@@ -39,7 +40,7 @@ def _title(report: dict) -> str:
     if report["batch_sizes"]:
         rounds = report.get("rounds", 1)
         title += (f"; latency at sequence length {report['seq_len']}, {report['threads']} thread(s), "
-                  f"ONNX Runtime spinning {'on' if report.get('ort_spinning', True) else 'off'}, "
+                  f"ONNX Runtime spinning {'on' if report.get('ort_spinning', False) else 'off'}, "
                   f"median of {report['repeats']} runs" + (f" x {rounds} rounds" if rounds > 1 else "")
                   + f", {report.get('timing', 'in one process')}")
     return title

@@ -54,13 +54,14 @@ class TorchClassifier:
         )
 
 
-def session_options(threads: int | None = None, spinning: bool = True):
+def session_options(threads: int | None = None, spinning: bool = False):
     """ONNX Runtime session options as the scoring service uses them.
 
     ``threads``: intra-op threads (None: ORT's default, one per physical core). ``spinning``:
-    whether idle worker threads busy-wait for the next run (ORT's default, on). Spinning
-    answers a dedicated server's next request sooner but burns the cores meanwhile, which
-    slows anything else running on them.
+    whether idle worker threads busy-wait for the next run: ORT's own default is on, the
+    scoring service (``coursekit/serving/score.py``) turns it off, as here by default.
+    Spinning answers a dedicated server's next request sooner but burns the cores
+    meanwhile, which slows anything else running on them.
     """
     import onnxruntime as ort
 
@@ -78,7 +79,7 @@ class OrtClassifier:
     """An ONNX Runtime CPU session over one exported graph."""
 
     def __init__(self, onnx_path: str | os.PathLike, threads: int | None = None, engine: str | None = None,
-                 *, spinning: bool = True):
+                 *, spinning: bool = False):
         import onnxruntime as ort
 
         self.path = Path(onnx_path)
@@ -95,7 +96,7 @@ class OrtClassifier:
         return self.path.stat().st_size
 
 
-def make_runner(kind: str, path: str | os.PathLike, threads: int | None = None, spinning: bool = True):
+def make_runner(kind: str, path: str | os.PathLike, threads: int | None = None, spinning: bool = False):
     """A :class:`TorchClassifier` (``kind="torch"``, a model folder) or an :class:`OrtClassifier` (an .onnx file)."""
     if kind == "torch":
         return TorchClassifier(path, threads)

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with open((argv or sys.argv[1:])[0], encoding="utf-8") as fh:
         job = json.load(fh)
-    runner = make_runner(job["kind"], job["path"], job.get("threads"), job.get("spinning", True))
+    runner = make_runner(job["kind"], job["path"], job.get("threads"), job.get("spinning", False))
     timings = time_runner(runner, load_batches(job["batches"]), int(job["runs"]), int(job.get("warmup", 2)))
     write_json_atomic(job["output"], timings)
     return 0
