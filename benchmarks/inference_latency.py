@@ -32,20 +32,32 @@ TARGETS = {"onnx_fp32": 2.0, "onnx_int8": 4.0}
 TARGET_AGREEMENT = 0.995
 
 
-def train_uci_model(folder: Path, epochs: float, seed: int) -> Path:
+def uci_splits(seed: int):
+    """UCI cleaned and split 80/10/10 exactly as the model is trained on it (the same call for the held-out part)."""
     from coursekit.data import clean_dataset, split_dataset
-    from coursekit.profiles import get_profile
-    from coursekit.train import TrainConfig, is_trained_model, train_model
 
-    if is_trained_model(folder):
+    return split_dataset(clean_dataset(load_uci()), seed=seed)
+
+
+def train_uci_model(folder: Path, epochs: float, seed: int) -> Path:
+    """Fine-tune the offline MiniLM on UCI's train split, or reuse the one trained with the same settings."""
+    from coursekit.profiles import get_profile
+    from coursekit.train import TrainConfig, train_model
+
+    marker = folder / "benchmark_training.json"
+    settings = {"epochs": epochs, "seed": seed}
+    if marker.is_file() and json.loads(marker.read_text()).get("settings") == settings:
         print(f"reusing the fine-tuned model in {folder}")
         return folder
-    splits = split_dataset(clean_dataset(load_uci()), seed=seed)
+    splits = uci_splits(seed)
     config = TrainConfig.from_profile(get_profile("offline"), output_dir=str(folder), epochs=epochs, seed=seed)
     started = time.perf_counter()
     result = train_model(splits, config)
-    print(f"fine-tuned on {len(splits['train'])} UCI sentences in {time.perf_counter() - started:.0f} s; "
+    seconds = time.perf_counter() - started
+    print(f"fine-tuned on {len(splits['train'])} UCI sentences in {seconds:.0f} s; "
           f"test accuracy {result.test_metrics['accuracy']:.3f}")
+    marker.write_text(json.dumps({"settings": settings, "train_rows": len(splits["train"]),
+                                  "train_s": round(seconds), "test_accuracy": result.test_metrics["accuracy"]}))
     return folder
 
 
@@ -113,7 +125,6 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
 
-    from coursekit.data import split_dataset
     from coursekit.export import StepProgress, format_parity_table, parity_report
     from coursekit.export.from_run import export_trained_model
 
@@ -130,7 +141,7 @@ def main(argv=None) -> int:
     texts, labels = list(uci["text"]), [int(v) for v in uci["label"]]
     report = parity_report(model_dir, export_dir, texts, labels, data_name="UCI (amazon+yelp+imdb, all rows)",
                            batch_sizes=(), seq_len=args.seq_len, progress=progress)
-    test = split_dataset(uci, seed=args.seed)["test"]
+    test = uci_splits(args.seed)["test"]  # the part the model did not train on (parity re-cleans: a no-op)
     held_out = parity_report(model_dir, export_dir, list(test["text"]), [int(v) for v in test["label"]],
                              data_name="UCI test split", batch_sizes=(), progress=progress)
     matrix = time_matrix(model_dir, export_dir, texts, args, progress)
@@ -149,6 +160,8 @@ def main(argv=None) -> int:
         "command": "python -m benchmarks.inference_latency " + " ".join(argv if argv is not None else sys.argv[1:]),
         "uptime": {"before": load_before, "after": load_after, "quiet": quiet},
         "parity": report,
+        "model": json.loads((model_dir / "benchmark_training.json").read_text())
+        if (model_dir / "benchmark_training.json").is_file() else {"folder": model_dir.name},
         "held_out_accuracy": {name: e["accuracy"] for name, e in held_out["engines"].items()},
         "held_out_n": held_out["n_texts"],
         "latency_ms": matrix,
