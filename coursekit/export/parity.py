@@ -20,7 +20,7 @@ import numpy as np
 
 from .latency import measure_in_process, time_engines_isolated
 from .manifest import FP32_NAME, INT8_NAME, read_manifest
-from .runners import OrtClassifier, TorchClassifier, encode
+from .runners import encode, make_runner
 from .steps import NoProgress
 
 ENGINE_LABELS = {"pytorch": "PyTorch eager", "onnx_fp32": "ONNX Runtime fp32", "onnx_int8": "ONNX Runtime int8"}
@@ -48,8 +48,7 @@ def engine_files(model_dir: str | os.PathLike, export_dir: Path) -> dict[str, tu
 def agreement(files: dict, tokenizer, texts: list[str], labels: list[int] | None, max_length: int,
               threads: int | None) -> dict[str, dict]:
     """Per engine: file size, logit difference and agreement with PyTorch, accuracy when labelled."""
-    runners = {name: TorchClassifier(path, threads) if kind == "torch" else OrtClassifier(path, threads, name)
-               for name, (kind, path) in files.items()}
+    runners = {name: make_runner(kind, path, threads) for name, (kind, path) in files.items()}
     logits = {name: _batched_logits(runner, tokenizer, texts, max_length) for name, runner in runners.items()}
     engines = {}
     for name, runner in runners.items():
@@ -73,8 +72,6 @@ def latency(files: dict, tokenizer, texts: list[str], batch_sizes, seq_len: int,
     if isolate:
         return time_engines_isolated(files, batches, runs=repeats, rounds=rounds, threads=threads,
                                      spinning=spinning, progress=progress)
-    from .runners import make_runner
-
     timed: dict[str, dict] = {}
     for name, (kind, path) in files.items():
         with progress.step(f"timing {name} (in this process)"):
