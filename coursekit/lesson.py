@@ -1,9 +1,7 @@
 """Set-up shared by every notebook: tier banner, seeds, quiet libraries, result folders."""
 from __future__ import annotations
 
-import os
 import warnings
-from pathlib import Path
 
 from .profiles import Profile, get_profile
 
@@ -41,20 +39,3 @@ def _show_figures_inline() -> None:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "kernel"):
         shell.run_line_magic("matplotlib", "inline")
-
-
-def results_dir(*parts: str) -> Path:
-    """``$COURSEKIT_RESULTS`` or ``results/`` at the project root (created)."""
-    base = os.environ.get("COURSEKIT_RESULTS")
-    root = Path(base) if base else _project_root() / "results"
-    folder = root.joinpath(*parts)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _project_root() -> Path:
-    here = Path.cwd().resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").is_file() and (candidate / "coursekit").is_dir():
-            return candidate
-    return here

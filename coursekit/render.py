@@ -13,6 +13,8 @@ temporary workspace that is removed when it ends (``coursekit.render_kernel``).
 """
 from __future__ import annotations
 
+from coursekit.paths import PACKAGE_DIR, project_root
+
 import html
 import os
 import re
@@ -33,7 +35,7 @@ from coursekit.render_model import (
 
 TEMPLATE_NAME = "coursekit_lesson"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = project_root() or PACKAGE_DIR.parent  # the checkout (coursekit.paths)
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 
@@ -132,6 +134,7 @@ def path_replacements(workspace: Path, project_root: Path) -> list[tuple[str, st
     ``<python>``, ``<tmp>`` or ``~``."""
     pairs = [
         (str(workspace / "results"), "results"),
+        (str(workspace / "home"), "~"),  # the kernels' HOME
         (str(workspace), "<workspace>"),
     ]
     pairs += [(str(project_root), "."), (str(PROJECT_ROOT), ".")]  # the lessons' project, coursekit's own
@@ -238,8 +241,8 @@ def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: s
             extra[REUSE_ENV] = "1"
             if log:
                 log(f"render: the lessons show the model trained in {reused} (--retrain to train it again)")
+        replacements = path_replacements(workspace, results_dir.parent)  # with the user's own HOME
         with kernel_environment(profile, workspace, extra):
-            replacements = path_replacements(workspace, results_dir.parent)
             for path in notebooks:
                 lessons.append(_render_one(path, output_dir, replacements, timeout, progress_bar, log))
         if reused is None:

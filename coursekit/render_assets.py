@@ -8,6 +8,8 @@ download) and says so on one line.
 """
 from __future__ import annotations
 
+from coursekit.paths import PACKAGE_DIR, project_root
+
 import os
 import shutil
 import subprocess
@@ -17,7 +19,7 @@ from coursekit.errors import CoursekitError
 
 ASSETS_ENV = "COURSEKIT_WEB_ASSETS"
 STATIC_DIR = "_static"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = project_root() or PACKAGE_DIR.parent  # the checkout (coursekit.paths)
 INSTALL_SCRIPT = PROJECT_ROOT / "scripts" / "install_widget_assets.sh"
 INSTALL_HINT = "run 'bash scripts/install_widget_assets.sh' (needs npm) or set COURSEKIT_WEB_ASSETS"
 

@@ -30,16 +30,19 @@ def render_workspace():
 @contextlib.contextmanager
 def kernel_environment(profile: str, scratch: Path, extra: dict[str, str] | None = None):
     """Environment the kernels inherit: the tier, inline plots, the lessons' results and
-    quiz answers in ``scratch``, the students' copies of the quizzes, Jupyter/IPython/
-    matplotlib state in ``scratch`` rather than the home folder."""
+    quiz answers in ``scratch``, the students' copies of the quizzes, a HOME (and Jupyter,
+    IPython, matplotlib state) in ``scratch``; the Hugging Face cache stays where it is;
+    the lessons' cloud cells are off unless ``COURSEKIT_USE_AZURE`` says otherwise."""
     saved = dict(os.environ)
+    os.environ["HF_HOME"] = hugging_face_home()  # the one cache shared with other runs, as before
     folders = {"COURSEKIT_RESULTS": "results", "COURSEKIT_SUBMISSIONS_DIR": "submissions",
                "JUPYTER_RUNTIME_DIR": "rt", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib",
-               "TMPDIR": "tmp"}
+               "TMPDIR": "tmp", "HOME": "home"}  # HOME: what libraries keep there (Azure SDK, gunicorn)
     for name, sub in folders.items():
         (scratch / sub).mkdir(parents=True, exist_ok=True)
         os.environ[name] = str(scratch / sub)
     os.environ["COURSEKIT_PROFILE"] = profile
+    os.environ.setdefault("COURSEKIT_USE_AZURE", "0")  # no paid cloud work unless asked for (=1)
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # the kernel's debugger warns about frozen modules
     os.environ.pop("MPLBACKEND", None)  # a forced Agg backend would drop every plot
     os.environ.update(extra or {})
@@ -51,6 +54,12 @@ def kernel_environment(profile: str, scratch: Path, extra: dict[str, str] | None
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def hugging_face_home() -> str:
+    """``$HF_HOME``, else Hugging Face's default under the user's cache folder."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.environ.get("HF_HOME") or os.path.join(cache, "huggingface")
 
 
 def _release_student_quizzes(target: Path) -> Path | None:

@@ -167,7 +167,7 @@ def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
         started = time.perf_counter()
         if command == "serve":
             code, output, answered = _serve(argv, workdir)
-            assert answered and code == 0 and "serving" in output, f"{line}\n{output[-3000:]}"
+            assert answered and code == 0 and "stopping the server" in output, f"{line}\n{output[-3000:]}"
         else:
             if command == "quiz submit":
                 record_answers(load_quiz(ROOT / "quizzes" / "part2.yml"), "s123", {})  # pressed Check

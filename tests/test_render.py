@@ -53,6 +53,8 @@ def lesson_notebook(path: Path) -> Path:
             "print('cwd', os.getcwd()); print('package', coursekit.__file__); print('python', sys.executable)\n"
             "print('home', os.path.expanduser('~/notes.txt')); print('tmp', tempfile.mkdtemp())\n"
             "warnings.warn('a warning names its file')\n"
+            "open(os.path.expanduser('~/.written-by-a-library'), 'w').write('x')  # e.g. the Azure SDK, gunicorn\n"
+            "print('azure cells:', os.environ.get('COURSEKIT_USE_AZURE'))\n"
             "w.Label(value=os.path.join(results, 'notebook-model'))"
         ),
         # the trained model the render was given, as lesson 02 would find it
@@ -174,7 +176,7 @@ def test_pages_hold_no_absolute_local_paths(rendered):
     assert not re.search(r"(?<![\w;.~>])/(?:tmp|home|root|work|usr|opt|var)/", page)
     # ... and what stood there reads as a relative path or a named place
     for shown in ("cwd .", "package ./coursekit/__init__.py", "python &lt;venv&gt;/bin/", "home ~/notes.txt",
-                  "tmp &lt;workspace&gt;/tmp/", '"value": "results/notebook-model"'):
+                  "tmp &lt;workspace&gt;/tmp/", '"value": "results/notebook-model"', "azure cells: 0"):
         assert shown in page, shown
     assert re.search(r"&lt;workspace&gt;/tmp/ipykernel_\d+/\d+\.py:\d+: UserWarning: a warning names its file", page)
 
@@ -424,3 +426,15 @@ def test_sigterm_stops_the_render_and_removes_its_workspace_and_kernel(tmp_path)
         pytest.fail(f"kernel {kernel_pid} still running after the render stopped")
     assert list(tmp.iterdir()) == [], "the render's workspace (results, kernel files) was left behind"
     assert not (tmp_path / "site" / "slow.html").exists()
+
+
+def test_render_refuses_to_replace_earlier_pages(tmp_path, capsys):
+    from coursekit.cli import main
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("earlier pages")
+    assert main(["render", "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--overwrite" in err and len(err.strip().splitlines()) == 1
+    assert (out / "index.html").read_text() == "earlier pages"

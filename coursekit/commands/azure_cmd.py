@@ -61,7 +61,8 @@ def add_parser(subparsers) -> None:
     _training_options(train)
     train.add_argument("--data", help="local CSV to upload, or an azureml:NAME:VERSION data asset "
                                       "(default: the project's sample reviews)")
-    train.add_argument("--profile", default="full", choices=["full", "offline"], help="tier on the cluster")
+    train.add_argument("--job-tier", default="full", choices=["full", "offline"],
+                       help="the tier the job trains on, on the GPU cluster (default: full; not the local tier)")
     train.add_argument("--no-stream", action="store_true", help="submit and return without streaming the log")
     train.add_argument("train_args", nargs=argparse.REMAINDER, help="after --: more `coursekit train` options")
     train.set_defaults(func=run_train)
@@ -146,14 +147,38 @@ def run_plan(args) -> int:
     return 0
 
 
+def _checked_train_args(argv: list[str]) -> list[str]:
+    """The extra `coursekit train` options for the job, checked here (before anything is uploaded)
+    with the same parser the job will use, and written back from the settings they set."""
+    from ..errors import ConfigError
+    from ..options import to_cli_arguments, values_from_args
+    from ..train.config import DataConfig, TrainConfig
+    from .train_cmd import add_parser as add_train_parser
+
+    if not argv:
+        return []
+    probe = argparse.ArgumentParser(prog="coursekit azure train --", add_help=False)
+    add_train_parser(probe.add_subparsers(dest="command"))
+    try:
+        parsed = probe.parse_args(["train", "--output", "job-output", *argv])
+    except SystemExit as exc:
+        raise ConfigError(f"the `coursekit train` options after -- are not valid: {' '.join(argv)} "
+                          "(see `coursekit train --help`)") from exc
+    train = {k: v for k, v in values_from_args(parsed, TrainConfig).items() if k != "output_dir"}
+    data = {k: v for k, v in values_from_args(parsed, DataConfig).items() if k != "data"}
+    literal = ["--literal"] if parsed.literal else []
+    return to_cli_arguments(data, DataConfig) + to_cli_arguments(train, TrainConfig) + literal
+
+
 def run_train(args) -> int:
     from ..azure import cloud
     from ..profiles import sample_reviews_path
 
     options = _training(args)
-    options.profile = args.profile
+    options.profile = args.job_tier
     options.data = args.data or str(sample_reviews_path())
-    options.extra_args = args.train_args[1:] if args.train_args[:1] == ["--"] else list(args.train_args)
+    options.extra_args = _checked_train_args(args.train_args[1:] if args.train_args[:1] == ["--"] else
+                                             list(args.train_args))
     job = cloud.submit_training(_client(args), options, stream=not args.no_stream)
     return 0 if args.no_stream or str(job.status).lower() == "completed" else 1
 

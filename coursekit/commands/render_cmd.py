@@ -26,8 +26,11 @@ def add_parser(subparsers) -> None:
     render.add_argument("--output", required=True, type=Path, help="folder for the pages")
     render.add_argument("--notebooks", nargs="+", type=Path, metavar="NOTEBOOK",
                         help="notebooks to render (default: notebooks/*.ipynb)")
-    render.add_argument("--profile", choices=["full", "offline"], default="offline",
-                        help="tier the notebooks run on (default: offline)")
+    from ..options import add_profile_option
+
+    add_profile_option(render)
+    render.add_argument("--overwrite", action="store_true",
+                        help="--output holds rendered lessons: move them aside (nothing is deleted)")
     render.add_argument("--model", type=Path, metavar="DIR",
                         help="trained model the lessons show (the --output of `coursekit train` or `demo`; "
                              "default: results/notebook-model, else results/demo, when trained on this tier)")
@@ -57,15 +60,19 @@ def _sigterm_unwinds():
 
 
 def run_render(args: argparse.Namespace) -> int:
+    from ..profiles import resolve_profile_name
     from coursekit.render import render_lessons
 
     if args.model is not None and args.retrain:
         from coursekit.render import RenderError
 
         raise RenderError("--model and --retrain contradict each other: choose one")
+    from ..outputs import claim_output
+
+    claim_output(args.output, overwrite=args.overwrite, markers=("index.html",), what="rendered lessons")
     try:
         with _sigterm_unwinds():
-            lessons = render_lessons(args.notebooks, args.output, profile=args.profile, timeout=args.timeout,
+            lessons = render_lessons(args.notebooks, args.output, profile=resolve_profile_name(args.profile)[0], timeout=args.timeout,
                                      model=args.model, retrain=args.retrain)
     except KeyboardInterrupt:
         # The kernel is already shut down; its abandoned cell task would only log "Kernel died".
