@@ -122,8 +122,12 @@ def test_serve_on_the_full_tier(exported, standin):
                               env=_env(home, **standin.env()), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        first = server.stdout.readline()
-        assert first.startswith("serving "), first + (server.stdout.read() if server.poll() is not None else "")
+        lines = []
+        while not (lines and lines[-1].startswith("serving ")):
+            line = server.stdout.readline()
+            assert line, "coursekit serve exited:\n" + "".join(lines)
+            lines.append(line)
+        assert f"127.0.0.1:{port}" in lines[-1]
         request = urllib.request.Request(f"http://127.0.0.1:{port}/score", method="POST",
                                          data=json.dumps({"texts": ["A wonderful film.<br /><br />Loved it.",
                                                                     "Awful. " * 600]}).encode(),

@@ -50,6 +50,7 @@ def _load_data(args):
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    from coursekit.data.loading import HUB_DATASETS
     from coursekit.errors import EvaluationError
     from coursekit.evaluation.predict import load_trained_model, predict
     from coursekit.evaluation.report import analyse, describe_file, load_history, summary_lines, write_report
@@ -77,8 +78,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         "max_length": args.max_length or profile.max_length,
         "profile": profile.name,
     }
+    hub_name = str(args.data).lower()  # "imdb": a Hub data set, not a file
     data_info = {
-        **describe_file(args.data),
+        **({"hub_dataset": HUB_DATASETS[hub_name]} if hub_name in HUB_DATASETS else describe_file(args.data)),
         "split": args.split,
         "rows_evaluated": len(predictions),
         "text_column": args.text_column,

@@ -19,9 +19,7 @@ from .imdb import REPO_ID as IMDB_REPO_ID, ImdbSizes, build_imdb
 
 # Small sizes for the notebooks' parameters cells on the full tier (see Makefile / plugin).
 NOTEBOOK_ENV = {
-    "COURSEKIT_EPOCHS": "2",
     "COURSEKIT_CV_FOLDS": "2",
-    "COURSEKIT_CAPTION_STEPS": "60",
     "COURSEKIT_LATENCY_REPEATS": "2",
 }
 
