@@ -20,9 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from uci import load_uci  # noqa: E402
+from benchmarks.uci import load_uci  # noqa: E402
 
 TARGET_SPEEDUP, TARGET_AGREEMENT = 3.0, 0.99
 

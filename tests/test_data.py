@@ -74,7 +74,7 @@ def test_jsonl(tmp_path):
 def test_bad_inputs_name_file_and_row(tmp_path, name, content, message):
     path = write(tmp_path, name, content)
     with pytest.raises(DataError) as err:
-        load_reviews(path)
+        load_reviews(path, strict=True)
     assert message in str(err.value)
     assert str(path) in str(err.value)
 
@@ -98,10 +98,11 @@ def test_cleaning_steps_are_explicit():
     assert clean_text(raw, CleaningConfig.none()) == raw
 
 
-def test_cleaning_that_empties_a_text_is_an_error(tmp_path):
-    ds = load_reviews(write(tmp_path, "r.csv", "text,label\ngood,1\n\u2665\u2665,0\n"))
-    with pytest.raises(DataError, match="empty after cleaning"):
-        clean_dataset(ds)
+def test_cleaning_that_empties_a_text_drops_it_or_is_an_error_when_strict(tmp_path):
+    ds = load_reviews(write(tmp_path, "r.csv", "text,label\ngood,1\n\u2665\u2665,0\nbad,0\n"))
+    assert clean_dataset(ds)["text"] == ["good", "bad"]
+    with pytest.raises(DataError, match="row 3: no words .*empty after cleaning"):
+        clean_dataset(ds, strict=True)
 
 
 def test_split_is_stratified_seeded_and_disjoint():

@@ -1,25 +1,25 @@
 """Load labelled reviews from the Hugging Face Hub (IMDB) or a local CSV, TSV or JSONL.
 
-Whatever the source, the result is a :class:`datasets.Dataset` with a ``text``
-column (str), a ``label`` column (0 = NEGATIVE, 1 = POSITIVE) and any other columns
-of the file (such as ``domain``) kept as strings for slice analysis.
-Bad input raises :class:`~coursekit.errors.DataError` naming the file and row.
+Whatever the source, the result is a :class:`datasets.Dataset` with a ``text`` column
+(str), a ``label`` column (0 = NEGATIVE, 1 = POSITIVE), a ``row`` column (each row's id in
+its source: the physical start line in a CSV/TSV, the line of a JSONL object, the item
+number in a JSON array, the index in a Hub data set) and any other columns of the file
+(such as ``domain``) kept as strings for slice analysis. Junk rows are dropped and
+counted in a :class:`DataReport` (``strict=True``: an error); other bad input raises
+:class:`~coursekit.errors.DataError` naming the file, the line and the option that fixes it.
 """
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Mapping
 
 from ..errors import DataError, HubUnreachableError
 from ..labels import LABEL_NAMES
+from .labelmap import DEFAULT_LABEL_MAP, OPTION_HINT, SKIP, parse_label_map
+from .quality import ROW, repair_control_characters
+from .readers import LINE, read_rows
+from .report import DataReport
 
-# Spellings accepted for each class (case-insensitive) unless a label_map is given.
-DEFAULT_LABEL_MAP: dict[str, int] = {
-    "0": 0, "neg": 0, "negative": 0, "false": 0, "bad": 0,
-    "1": 1, "pos": 1, "positive": 1, "true": 1, "good": 1,
-}
 HUB_DATASETS = {"imdb": "stanfordnlp/imdb"}
 
 
@@ -27,24 +27,42 @@ def load_reviews(
     source: str | Path,
     text_column: str = "text",
     label_column: str = "label",
-    label_map: Mapping[str, int] | None = None,
+    label_map: Mapping[str, int] | str | None = None,
     has_header: bool = True,
     max_samples: int | None = None,
     seed: int = 42,
+    *,
+    strict: bool = False,
+    report: DataReport | None = None,
 ):
     """Load reviews from ``source``: ``"imdb"`` (Hub) or a path to .csv/.tsv/.txt/.jsonl/.json.
 
-    ``label_map`` maps label spellings (e.g. ``{"1 star": 0, "5 stars": 1}``) to 0/1.
+    ``label_map`` maps label spellings (e.g. ``{"1 star": 0, "5 stars": 1}``, or the
+    ``--label-map`` string ``"1 star=0,5 stars=1"``) to 0/1 (or ``"skip"``).
     ``has_header=False`` reads a header-less delimited file as ``text<sep>label``.
     ``max_samples`` keeps a seeded, class-balanced-by-shuffle subset.
+    Rows with empty text are dropped, control characters removed and lines that are not
+    UTF-8 read as cp1252, each counted in ``report`` (printed when no report is passed);
+    ``strict=True`` makes each of them an error.
     """
+    own_report = report is None
+    report = report if report is not None else DataReport()
+    report.source, report.strict = report.source or (Path(source).name if str(source).lower() not in HUB_DATASETS
+                                                     else str(source)), strict
     if str(source).lower() in HUB_DATASETS:
         dataset = _load_hub(str(source).lower())
+        report.rows_read = len(dataset)
     else:
-        rows, columns = _read_rows(Path(source), has_header, text_column, label_column)
-        dataset = _to_dataset(Path(source), rows, columns, text_column, label_column, label_map, has_header)
+        path = Path(source)
+        rows, columns = read_rows(path, has_header, text_column, label_column, report, strict)
+        report.rows_read = len(rows)
+        dataset = _to_dataset(path, rows, columns, text_column, label_column,
+                              parse_label_map(label_map), has_header, report, strict)
     if max_samples is not None and max_samples < len(dataset):
         dataset = dataset.shuffle(seed=seed).select(range(max_samples))
+    report.rows_kept = len(dataset)
+    if own_report:
+        report.print()
     return dataset
 
 
@@ -77,132 +95,86 @@ def _load_hub(name: str):
     # IMDB ships 25k train + 25k test; the course re-splits 80/10/10 itself.
     parts = [loaded[s] for s in ("train", "test") if s in loaded]
     merged = datasets.concatenate_datasets(parts).select_columns(["text", "label"])
+    merged = merged.add_column(ROW, list(range(len(merged))))
     return merged.cast_column("label", datasets.ClassLabel(names=list(LABEL_NAMES)))
 
 
-def _read_rows(path: Path, has_header: bool, text_column: str, label_column: str) -> tuple[list[dict], list[str]]:
-    if not path.exists():
-        raise DataError(f"{path}: no such file")
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder, expected a .csv, .tsv or .jsonl file")
-    suffix = path.suffix.lower()
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: unreadable, not UTF-8 text (byte {exc.start})") from exc
-    except OSError as exc:
-        raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from exc
-    if not raw.strip():
-        raise DataError(f"{path}: the file is empty")
-    if suffix in (".jsonl", ".json"):
-        return _read_json(path, raw)
-    if suffix in (".tsv", ".txt"):
-        return _read_delimited(path, raw, "\t", has_header, text_column, label_column)
-    if suffix == ".csv":
-        return _read_delimited(path, raw, ",", has_header, text_column, label_column)
-    raise DataError(f"{path}: unsupported file type {suffix!r}; use .csv, .tsv or .jsonl")
-
-
-def _read_delimited(path, raw, sep, has_header, text_column, label_column):
-    # Split on "\n" only: str.splitlines() also breaks on U+0085 and friends found in real data.
-    lines = [line.rstrip("\r") for line in raw.split("\n")]
-    if sep == "\t":
-        # Tab files: no quoting (stray quotes are common in reviews); the label is after the last tab.
-        records = [line.split("\t") for line in lines]
-    else:
-        try:
-            records = list(csv.reader(lines, strict=True))
-        except csv.Error as exc:
-            raise DataError(f"{path}: malformed CSV ({exc})") from exc
-    numbered = [(i + 1, rec) for i, rec in enumerate(records) if any(field.strip() for field in rec)]
-    if has_header:
-        _, header = numbered[0]
-        header = [h.strip() for h in header]
-        body = numbered[1:]
-    else:
-        header = [text_column, label_column]
-        body = numbered
-    rows = []
-    for line_no, rec in body:
-        if sep == "\t" and not has_header and len(rec) > 2:
-            rec = ["\t".join(rec[:-1]), rec[-1]]
-        if len(rec) != len(header):
-            raise DataError(
-                f"{path}, line {line_no}: expected {len(header)} fields ({', '.join(header)}), found {len(rec)}"
-            )
-        rows.append({"_line": line_no, **dict(zip(header, rec))})
-    return rows, header
-
-
-def _read_json(path, raw):
-    rows, columns = [], []
-    stripped = raw.lstrip()
-    if stripped.startswith("["):
-        try:
-            items = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from exc
-        numbered = list(enumerate(items, start=1))
-        where = "item"
-    else:
-        numbered = []
-        for i, line in enumerate(raw.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                numbered.append((i, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}, line {i}: malformed JSON ({exc.msg})") from exc
-        where = "line"
-    for i, item in numbered:
-        if not isinstance(item, dict):
-            raise DataError(f"{path}, {where} {i}: expected an object with text and label fields")
-        for key in item:
-            if key not in columns:
-                columns.append(key)
-        rows.append({"_line": i, **item})
-    return rows, columns
-
-
-def _to_dataset(path, rows, columns, text_column, label_column, label_map, has_header):
+def _to_dataset(path, rows, columns, text_column, label_column, label_map, has_header, report, strict):
     import datasets
 
+    mapping = label_map or DEFAULT_LABEL_MAP
     for needed in (text_column, label_column):
         if needed not in columns:
+            hint = ""
+            if has_header and _looks_like_data(columns, mapping):
+                hint = "; the first line looks like data, not a header: if the file has none, pass --no-header"
             raise DataError(
                 f"{path}: missing column {needed!r}; the file has: {', '.join(map(repr, columns)) or 'no columns'}"
-                " (choose columns with --text-column / --label-column)"
+                f" (choose columns with --text-column / --label-column{hint})"
             )
     if not rows:
         raise DataError(f"{path}: no rows after the header")
-    mapping = {str(k).strip().lower(): int(v) for k, v in (label_map or DEFAULT_LABEL_MAP).items()}
     extra = [c for c in columns if c not in (text_column, label_column)]
-    texts, labels, extras = [], [], {c: [] for c in extra}
+    renamed = {c: (c if c != ROW else f"{ROW}_in_file") for c in extra}
+    texts, labels, ids, extras = [], [], [], {c: [] for c in extra}
     for row in rows:
-        line = row["_line"]
+        line = row[LINE]
         text = row.get(text_column)
-        if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{path}, line {line}: empty text in column {text_column!r}")
+        if text is not None and not isinstance(text, str):
+            raise DataError(f"{path}, line {line}: {text_column!r} is {type(text).__name__}, not text")
+        text, removed = repair_control_characters(text or "")
+        if removed:
+            if strict:
+                raise DataError(f"{path}, line {line}: control character U+{ord(removed[0]):04X} in column "
+                                f"{text_column!r}; drop --strict to remove such characters")
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in removed}))
+            report.add("control_characters", line, f"{codes}: {text}")
+        if not text.strip():
+            if strict:
+                raise DataError(f"{path}, line {line}: empty text in column {text_column!r}; "
+                                "drop --strict to skip such rows")
+            report.add("empty", line, text)
+            continue
         raw_label = row.get(label_column)
-        key = str(raw_label).strip().lower() if raw_label is not None else ""
+        key = repair_control_characters(str(raw_label))[0].strip().lower() if raw_label is not None else ""
         if key.endswith(".0"):
             key = key[:-2]
-        if key not in mapping or mapping[key] not in (0, 1):
+        if not key:
+            if strict:
+                raise DataError(f"{path}, line {line}: no label in column {label_column!r}; "
+                                "drop --strict to skip unlabelled rows")
+            report.add("no_label", line, text)
+            continue
+        if key not in mapping:
             raise DataError(
                 f"{path}, line {line}: label {raw_label!r} is not one of the two classes "
-                f"(accepted: {', '.join(sorted(mapping))}; pass a label map for other spellings)"
+                f"(accepted: {', '.join(sorted(mapping))}); {OPTION_HINT}"
             )
+        if mapping[key] == SKIP:
+            report.add("label_skipped", line, f"{text} [label {raw_label}]")
+            continue
         texts.append(text.strip())
         labels.append(mapping[key])
+        ids.append(line)
         for c in extra:
             value = row.get(c)
             extras[c].append("" if value is None else str(value))
-    present = set(labels)
-    if len(present) < 2:
-        only = LABEL_NAMES[labels[0]]
-        raise DataError(f"{path}: every row has the label {only}; a classifier needs both classes")
+    if len(set(labels)) < 2:
+        if not labels:
+            raise DataError(f"{path}: no usable rows (every text is empty or skipped)")
+        raise DataError(f"{path}: every row has the label {LABEL_NAMES[labels[0]]}; a classifier needs both classes")
     features = datasets.Features(
         {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(LABEL_NAMES)),
-         **{c: datasets.Value("string") for c in extra}}
+         ROW: datasets.Value("int64"), **{renamed[c]: datasets.Value("string") for c in extra}}
     )
-    return datasets.Dataset.from_dict({"text": texts, "label": labels, **extras}, features=features)
+    return datasets.Dataset.from_dict(
+        {"text": texts, "label": labels, ROW: ids, **{renamed[c]: v for c, v in extras.items()}}, features=features)
+
+
+def _looks_like_data(header: list[str], mapping: dict) -> bool:
+    """A header row that is really a review: it ends in a label, or one field is a sentence."""
+    fields = [f.strip() for f in header if f.strip()]
+    if not fields:
+        return False
+    last = fields[-1].lower()
+    return last in mapping or last.removesuffix(".0").isdigit() or any(len(f.split()) >= 4 for f in fields)

@@ -4,19 +4,23 @@ from __future__ import annotations
 from ..errors import DataError
 
 
-def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed: int = 42, label_column: str = "label"):
+def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed: int = 42, label_column: str = "label",
+                  text_column: str = "text"):
     """Split ``dataset`` into a ``DatasetDict`` with train, validation and test parts.
 
     Stratified on ``label_column`` so each part keeps the class balance; the same seed
-    gives the same split on every machine. Model selection uses ``validation``; the
-    ``test`` part is scored once, at the end.
+    gives the same split on every machine. Rows with the same text always land in the
+    same part (a duplicate in train and test would be a leak). Model selection uses
+    ``validation``; the ``test`` part is scored once, at the end.
     """
     import datasets
     from sklearn.model_selection import train_test_split
 
     if len(fractions) != 3 or abs(sum(fractions) - 1.0) > 1e-6 or min(fractions) <= 0:
         raise DataError(f"split fractions must be three positive numbers summing to 1, got {fractions}")
-    labels = list(dataset[label_column])
+    groups = _groups_by_text(dataset, text_column)
+    all_labels = list(dataset[label_column])
+    labels = [all_labels[members[0]] for members in groups]
     counts = {lab: labels.count(lab) for lab in set(labels)}
     if min(counts.values()) < 3:
         raise DataError(f"each class needs at least 3 examples to split three ways; class counts: {counts}")
@@ -32,8 +36,27 @@ def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed: int = 42, label_colu
         )
     except ValueError as exc:
         raise DataError(f"cannot make a stratified split of {len(labels)} rows: {exc}") from exc
+
+    def rows(group_ids):
+        return sorted(row for g in group_ids for row in groups[g])
+
     return datasets.DatasetDict(
-        train=dataset.select(sorted(train_idx)),
-        validation=dataset.select(sorted(val_idx)),
-        test=dataset.select(sorted(test_idx)),
+        train=dataset.select(rows(train_idx)),
+        validation=dataset.select(rows(val_idx)),
+        test=dataset.select(rows(test_idx)),
     )
+
+
+def _groups_by_text(dataset, text_column: str) -> list[list[int]]:
+    """Row indices grouped by identical text, in order of first appearance."""
+    if text_column not in dataset.column_names:
+        return [[i] for i in range(len(dataset))]
+    first: dict[str, int] = {}
+    groups: list[list[int]] = []
+    for i, text in enumerate(dataset[text_column]):
+        if text in first:
+            groups[first[text]].append(i)
+        else:
+            first[text] = len(groups)
+            groups.append([i])
+    return groups

@@ -105,4 +105,7 @@ def most_confident_mistakes(predictions: Predictions, n: int = 10):
     frame["label"] = [LABEL_NAMES[i] for i in frame["label"]]
     frame["predicted"] = [LABEL_NAMES[i] for i in frame["predicted"]]
     wrong = frame[~frame["correct"]].drop(columns=["correct"])
-    return wrong.sort_values("confidence", ascending=False, kind="stable").head(n).reset_index(names="row")
+    top = wrong.sort_values("confidence", ascending=False, kind="stable").head(n)
+    if "row" in top.columns:  # the source file's row id (its line number) travels with the data
+        return top.reset_index(drop=True)[["row", *[c for c in top.columns if c != "row"]]]
+    return top.reset_index(names="row")

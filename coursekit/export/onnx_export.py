@@ -25,6 +25,7 @@ from .manifest import FORMAT, FORMAT_VERSION, FP32_NAME, INT8_NAME, MANIFEST_NAM
 
 DEFAULT_OPSET = 18
 # Fused graph accepted when its logits stay this close to PyTorch's on the sample batch.
+DEFAULT_MAX_LENGTH = 128  # without a run card (export_trained_model passes the card's)
 FUSION_TOLERANCE = 1e-4
 SAMPLE_TEXTS = (
     "great product, works exactly as described and arrived early",
@@ -160,101 +161,119 @@ def export_onnx(
 ) -> ExportResult:
     """Export ``model_dir`` to ``output_dir`` (fp32 graph, int8 copy, tokenizer, manifest).
 
-    ``max_length`` is the truncation length the scoring script applies (default: the
-    active tier's ``max_length``); ``clean_text`` records whether requests are cleaned
-    with the training pipeline's :func:`coursekit.data.clean_text` before tokenizing.
-    Files are built in a temporary folder and moved in only when everything worked,
-    so a failed export never damages an earlier one.
+    ``max_length`` is the truncation length the scoring script applies (pass the run card's:
+    :func:`coursekit.export.from_run.export_trained_model` does; default 128);
+    ``clean_text`` records whether requests are cleaned with the training pipeline's
+    :func:`coursekit.data.clean_text` before tokenizing. Files are built in a temporary
+    folder and moved in only when everything worked, so a failed export never damages an
+    earlier one. The steps: reference logits, the fp32 graph (fused when it still agrees),
+    the int8 copy, the manifest, publishing.
     """
-    import numpy as np
-    import torch
-
     model_dir = check_model_dir(model_dir)
     output_dir = Path(output_dir)
-    if max_length is None:
-        from ..profiles import get_profile
-
-        max_length = get_profile().max_length
-    tokenizer, model = _load(model_dir)
-    encoded = tokenizer(list(SAMPLE_TEXTS), padding=True, truncation=True, max_length=max_length,
-                        return_tensors="pt")
-    inputs = _model_inputs(model, dict(encoded))
-    with torch.inference_mode():
-        reference = model(**inputs).logits.numpy()
-
+    max_length = int(max_length or DEFAULT_MAX_LENGTH)
+    tokenizer, model, inputs, reference = _reference(model_dir, max_length)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=output_dir))
     try:
-        raw = staging / "raw.onnx"
-        with _quiet(quiet):
-            try:
-                _torch_export(model, inputs, raw, opset)
-            except Exception as exc:  # noqa: BLE001 - re-raised with the folder named
-                raise ExportError(f"{model_dir}: torch.onnx.export failed: {exc}") from exc
-        fusion = {"applied": False, "ops": {}}
-        fp32 = staging / FP32_NAME
-        if fuse:
-            fused = staging / "fused.onnx"
-            with _quiet(quiet):
-                fusion["ops"] = fuse_for_onnxruntime(raw, fused)
-            diff = float(np.abs(_ort_logits(fused, inputs) - reference).max())
-            fusion["max_abs_logit_diff"] = diff
-            if diff <= FUSION_TOLERANCE:
-                fusion["applied"] = True
-                os.replace(fused, fp32)
-            else:
-                fusion["rejected"] = f"fused graph differs from PyTorch by {diff:.2e} > {FUSION_TOLERANCE:.0e}"
-        if not fp32.exists():
-            os.replace(raw, fp32)
-        diff_fp32 = float(np.abs(_ort_logits(fp32, inputs) - reference).max())
-        if not diff_fp32 <= 1e-3:
-            raise ExportError(f"{model_dir}: exported graph disagrees with PyTorch (max logit diff {diff_fp32:.3g})")
-
+        fp32, fusion, diff_fp32 = _fp32_graph(model_dir, model, inputs, reference, staging, opset, fuse, quiet)
         int8_path = None
         if int8:
             from .quantize import quantize_int8
 
             int8_path = quantize_int8(fp32, staging / INT8_NAME)
         tokenizer.save_pretrained(staging / "tokenizer")
-
-        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        special = tokenizer.pad_token_id
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "task": "text-classification",
-            "labels": labels,
-            "inputs": list(inputs),
-            "max_length": int(max_length),
-            "clean_text": bool(clean_text),
-            "pad_token": tokenizer.pad_token,
-            "pad_token_id": int(special if special is not None else 0),
-            "pad_token_type_id": int(getattr(tokenizer, "pad_token_type_id", 0) or 0),
-            "files": {"fp32": FP32_NAME, **({"int8": INT8_NAME} if int8_path else {})},
-            "serve": "int8" if int8_path else "fp32",
-            "opset": opset,
-            "fusion": fusion,
-            "export_check": {"max_abs_logit_diff": diff_fp32, "texts": len(SAMPLE_TEXTS)},
-            "source_model": model_dir.name,
-            "model_type": model.config.model_type,
-            "versions": _versions(),
-            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-
-        # Move the finished files in: model graphs first, the manifest last.
-        os.replace(fp32, output_dir / FP32_NAME)
-        if int8_path:
-            os.replace(int8_path, output_dir / INT8_NAME)
-        elif (output_dir / INT8_NAME).exists():
-            (output_dir / INT8_NAME).unlink()  # a stale int8 copy of an older model
-        for name in TOKENIZER_FILES:
-            if (staging / "tokenizer" / name).exists():
-                os.replace(staging / "tokenizer" / name, output_dir / name)
-        write_json_atomic(output_dir / MANIFEST_NAME, manifest)
+        manifest = _manifest(model_dir, model, tokenizer, inputs, max_length, clean_text, opset, fusion,
+                             diff_fp32, bool(int8_path))
+        _publish(staging, output_dir, fp32, int8_path, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ExportResult(output_dir, output_dir / FP32_NAME,
                         output_dir / INT8_NAME if int8 else None, manifest)
+
+
+def _reference(model_dir: Path, max_length: int):
+    """Tokenizer, model, sample inputs and PyTorch's logits for them (what the export must match)."""
+    import torch
+
+    tokenizer, model = _load(model_dir)
+    encoded = tokenizer(list(SAMPLE_TEXTS), padding=True, truncation=True, max_length=max_length,
+                        return_tensors="pt")
+    inputs = _model_inputs(model, dict(encoded))
+    with torch.inference_mode():
+        reference = model(**inputs).logits.numpy()
+    return tokenizer, model, inputs, reference
+
+
+def _fp32_graph(model_dir, model, inputs, reference, staging: Path, opset: int, fuse: bool, quiet: bool):
+    """The fp32 graph: exported, fused for ONNX Runtime when the fused graph still matches, checked."""
+    import numpy as np
+
+    raw = staging / "raw.onnx"
+    with _quiet(quiet):
+        try:
+            _torch_export(model, inputs, raw, opset)
+        except Exception as exc:  # noqa: BLE001 - re-raised with the folder named
+            raise ExportError(f"{model_dir}: torch.onnx.export failed: {exc}") from exc
+    fusion = {"applied": False, "ops": {}}
+    fp32 = staging / FP32_NAME
+    if fuse:
+        fused = staging / "fused.onnx"
+        with _quiet(quiet):
+            fusion["ops"] = fuse_for_onnxruntime(raw, fused)
+        diff = float(np.abs(_ort_logits(fused, inputs) - reference).max())
+        fusion["max_abs_logit_diff"] = diff
+        if diff <= FUSION_TOLERANCE:
+            fusion["applied"] = True
+            os.replace(fused, fp32)
+        else:
+            fusion["rejected"] = f"fused graph differs from PyTorch by {diff:.2e} > {FUSION_TOLERANCE:.0e}"
+    if not fp32.exists():
+        os.replace(raw, fp32)
+    diff_fp32 = float(np.abs(_ort_logits(fp32, inputs) - reference).max())
+    if not diff_fp32 <= 1e-3:
+        raise ExportError(f"{model_dir}: exported graph disagrees with PyTorch (max logit diff {diff_fp32:.3g})")
+    return fp32, fusion, diff_fp32
+
+
+def _manifest(model_dir, model, tokenizer, inputs, max_length, clean_text, opset, fusion, diff_fp32,
+              has_int8: bool) -> dict:
+    """``export.json``: what the scoring script needs to tokenize, clean and label like training."""
+    special = tokenizer.pad_token_id
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "task": "text-classification",
+        "labels": [model.config.id2label[i] for i in range(model.config.num_labels)],
+        "inputs": list(inputs),
+        "max_length": int(max_length),
+        "clean_text": bool(clean_text),
+        "pad_token": tokenizer.pad_token,
+        "pad_token_id": int(special if special is not None else 0),
+        "pad_token_type_id": int(getattr(tokenizer, "pad_token_type_id", 0) or 0),
+        "files": {"fp32": FP32_NAME, **({"int8": INT8_NAME} if has_int8 else {})},
+        "serve": "int8" if has_int8 else "fp32",
+        "opset": opset,
+        "fusion": fusion,
+        "export_check": {"max_abs_logit_diff": diff_fp32, "texts": len(SAMPLE_TEXTS)},
+        "source_model": model_dir.name,
+        "model_type": model.config.model_type,
+        "versions": _versions(),
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _publish(staging: Path, output_dir: Path, fp32: Path, int8_path: Path | None, manifest: dict) -> None:
+    """Move the finished files in: model graphs first, the manifest last."""
+    os.replace(fp32, output_dir / FP32_NAME)
+    if int8_path:
+        os.replace(int8_path, output_dir / INT8_NAME)
+    elif (output_dir / INT8_NAME).exists():
+        (output_dir / INT8_NAME).unlink()  # a stale int8 copy of an older model
+    for name in TOKENIZER_FILES:
+        if (staging / "tokenizer" / name).exists():
+            os.replace(staging / "tokenizer" / name, output_dir / name)
+    write_json_atomic(output_dir / MANIFEST_NAME, manifest)
 
 
 def _versions() -> dict:
