@@ -87,7 +87,7 @@ def _load_hub(name: str):
     except Exception as exc:  # ConnectionError, OSError, HF offline errors...
         detail = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}"
         where = ("it is not in the datasets cache and HF_HUB_OFFLINE=1 forbids downloading it" if offline
-                 else "the 'full' tier needs the Hub")
+                 else "the 'full' tier needs the Hub, or IMDB pre-staged in the cache and HF_HUB_OFFLINE=1")
         raise HubUnreachableError(
             f"could not load the '{name}' dataset from the Hugging Face Hub ({detail}); {where}. "
             "Without network use the offline tier: --profile offline or COURSEKIT_PROFILE=offline"

@@ -56,7 +56,7 @@ def hub_ids(profile) -> dict[str, str]:
     return {role: name for role, name in roles.items() if not Path(name).exists() and not name.startswith("tiny-")}
 
 
-def build(root: str | Path, imdb_sizes: ImdbSizes = ImdbSizes(), distilbert_layers: int = 6) -> HubStandIn:
+def build(root: str | Path, imdb_sizes: ImdbSizes = ImdbSizes()) -> HubStandIn:
     """Write the stand-in under ``root`` for every Hub id of the ``full`` profile."""
     from coursekit.data.loading import HUB_DATASETS
     from coursekit.profiles import get_profile, offline_model_path
@@ -67,7 +67,7 @@ def build(root: str | Path, imdb_sizes: ImdbSizes = ImdbSizes(), distilbert_laye
     source = Path(offline_model_path())
     standin = HubStandIn(Path(root))
     builders = {
-        "model": lambda name: models.build_distilbert(standin.hub_cache, name, source, distilbert_layers),
+        "model": lambda name: models.build_distilbert(standin.hub_cache, name, source),
         "sentence_model": lambda name: models.build_sentence_model(standin.hub_cache, name, source),
         "vision_encoder": lambda name: models.build_vit(standin.hub_cache, name),
         "text_decoder": lambda name: models.build_gpt2(standin.hub_cache, name),

@@ -1,10 +1,11 @@
 """The stand-in's model repositories: the real architectures and config formats, small sizes.
 
 - ``distilbert-base-uncased``: a DistilBERT (``DistilBertForMaskedLM`` checkpoint, no
-  ``token_type_ids``, DistilBERT module names) whose weights are the first layers of the
-  offline tier's pre-trained MiniLM BERT, renamed. A *random* encoder could not pass the
-  lessons' accuracy checks at the assignment's learning rate of 2e-5; this one fine-tunes
-  like the real model does. Vocabulary and tokenizer: the same 30,522-token uncased WordPiece.
+  ``token_type_ids``, DistilBERT module names, 384 wide instead of 768) whose weights are the
+  offline tier's pre-trained MiniLM BERT, renamed, plus one layer that pools every token into
+  [CLS]. A *random* encoder could not pass the lessons' checks (test accuracy, clear-cut
+  reviews) at the assignment's learning rate of 2e-5 in the few dozen steps CI can afford.
+  Vocabulary and tokenizer: the same 30,522-token uncased WordPiece.
 - ``sentence-transformers/all-MiniLM-L6-v2``: the very model the offline tier ships, linked.
 - ``google/vit-base-patch16-224-in21k``: a tiny random ``ViTModel`` (224-pixel images, 16-pixel
   patches) with the repository's original ``preprocessor_config.json``.
@@ -31,14 +32,8 @@ _LAYER_RENAMES = {
 }
 
 
-# DistilBERT classifies from the [CLS] vector of its last layer. MiniLM's (384 wide) is about a third of the
-# length of a 768-wide model's; scaling the last layer norm by 3 gives the fresh head logits of the same size,
-# so that it learns in a few dozen steps at 2e-5 (the real model gets thousands) and is still unsure untrained.
-CLS_SCALE = 3.0
-
-
 def _bert_to_distilbert(bert: dict, n_layers: int) -> dict:
-    """DistilBERT weights from a BERT state dict: the first ``n_layers`` layers, token type 0 folded in."""
+    """DistilBERT weights from a BERT state dict: its ``n_layers`` layers, token type 0 folded in."""
     weights = {
         # BERT adds token_type_embeddings[0] to every token of a single text; DistilBERT has no token types.
         "distilbert.embeddings.word_embeddings.weight":
@@ -52,27 +47,55 @@ def _bert_to_distilbert(bert: dict, n_layers: int) -> dict:
             for kind in ("weight", "bias"):
                 weights[f"distilbert.transformer.layer.{layer}.{new}.{kind}"] = \
                     bert[f"encoder.layer.{layer}.{old}.{kind}"]
-    for kind in ("weight", "bias"):
-        weights[f"distilbert.transformer.layer.{n_layers - 1}.output_layer_norm.{kind}"] *= CLS_SCALE
     return weights
 
 
-def build_distilbert(cache: Path, repo_id: str, source: Path, n_layers: int = 6) -> Path:
+# Length of the [CLS] vector over sqrt(dim): about twice MiniLM's own, so that the fresh head learns in a few
+# dozen steps at 2e-5, and small enough that it is still unsure before training (lesson 01 checks both).
+OUTPUT_SCALE = 0.7
+
+
+def _pooling_layer(layer: int, dim: int, hidden_dim: int) -> dict:
+    """A last layer that adds the mean of every token to each token, [CLS] included.
+
+    MiniLM was trained for mean pooling, and its own [CLS] vector says little about a text;
+    DistilBERT classifies from [CLS]. In this layer every query is zero, so attention is
+    uniform over the text's tokens; values and output are the identity, the feed-forward
+    part adds nothing; the last layer norm sets the vectors' length (:data:`OUTPUT_SCALE`).
+    """
+    import torch
+
+    prefix = f"distilbert.transformer.layer.{layer}"
+    zeros, eye = torch.zeros, torch.eye
+    return {
+        f"{prefix}.attention.q_lin.weight": zeros(dim, dim), f"{prefix}.attention.q_lin.bias": zeros(dim),
+        f"{prefix}.attention.k_lin.weight": zeros(dim, dim), f"{prefix}.attention.k_lin.bias": zeros(dim),
+        f"{prefix}.attention.v_lin.weight": eye(dim), f"{prefix}.attention.v_lin.bias": zeros(dim),
+        f"{prefix}.attention.out_lin.weight": eye(dim), f"{prefix}.attention.out_lin.bias": zeros(dim),
+        f"{prefix}.sa_layer_norm.weight": torch.ones(dim), f"{prefix}.sa_layer_norm.bias": zeros(dim),
+        f"{prefix}.ffn.lin1.weight": zeros(hidden_dim, dim), f"{prefix}.ffn.lin1.bias": zeros(hidden_dim),
+        f"{prefix}.ffn.lin2.weight": zeros(dim, hidden_dim), f"{prefix}.ffn.lin2.bias": zeros(dim),
+        f"{prefix}.output_layer_norm.weight": torch.full((dim,), OUTPUT_SCALE), f"{prefix}.output_layer_norm.bias": zeros(dim),
+    }
+
+
+def build_distilbert(cache: Path, repo_id: str, source: Path) -> Path:
     import torch
     from safetensors.torch import load_file, save_file
     from transformers import DistilBertConfig, DistilBertForMaskedLM
 
     bert_config = json.loads((source / "config.json").read_text())
-    dim = bert_config["hidden_size"]
+    dim, hidden_dim, bert_layers = (bert_config[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers"))
     config = {  # the fields and format of the real distilbert-base-uncased config.json
         "activation": "gelu", "architectures": ["DistilBertForMaskedLM"], "attention_dropout": 0.1,
-        "dim": dim, "dropout": 0.1, "hidden_dim": bert_config["intermediate_size"],
+        "dim": dim, "dropout": 0.1, "hidden_dim": hidden_dim,
         "initializer_range": 0.02, "max_position_embeddings": 512, "model_type": "distilbert",
-        "n_heads": bert_config["num_attention_heads"], "n_layers": n_layers, "pad_token_id": 0,
+        "n_heads": bert_config["num_attention_heads"], "n_layers": bert_layers + 1, "pad_token_id": 0,
         "qa_dropout": 0.1, "seq_classif_dropout": 0.2, "sinusoidal_pos_embds": False, "tie_weights_": True,
         "vocab_size": bert_config["vocab_size"],
     }
-    weights = _bert_to_distilbert(load_file(str(source / "model.safetensors")), n_layers)
+    weights = _bert_to_distilbert(load_file(str(source / "model.safetensors")), bert_layers)
+    weights.update(_pooling_layer(bert_layers, dim, hidden_dim))
     generator = torch.Generator().manual_seed(0)  # the masked-LM head (unused by the course): random
     weights.update({
         "vocab_transform.weight": torch.randn(dim, dim, generator=generator) * 0.02,
