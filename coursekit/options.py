@@ -98,30 +98,7 @@ def read_config_file(path: str | Path, *classes) -> dict:
     have its setting's type and range. Each failure is a one-line :class:`ConfigError`.
     """
     path = Path(path)
-    is_json = path.suffix.lower() == ".json"
-    try:
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"--config {path}: {size:,} bytes is too large for a settings file "
-                              f"(limit {MAX_CONFIG_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"--config {path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"--config {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                          "save the file as UTF-8") from exc
-    try:
-        loaded = _parse_json(text) if is_json else _parse_yaml(text)
-    except ConfigError as exc:
-        raise ConfigError(f"--config {path}: {exc}") from exc
-    except RecursionError as exc:
-        raise ConfigError(f"--config {path}: nested too deeply to be a settings file") from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
-        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
-        raise ConfigError(f"--config {path}: not valid {'JSON' if is_json else 'YAML'} ({first}); "
-                          "fix the file") from exc
+    loaded = load_settings_file(path)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -139,6 +116,39 @@ def read_config_file(path: str | Path, *classes) -> dict:
         values[name] = value
     check_values(values, *classes, source=f"--config {path}")
     return values
+
+
+def load_settings_file(path: str | Path, option: str = "--config", error: type[Exception] = ConfigError):
+    """The parsed content of a small YAML or JSON file, read safely.
+
+    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases, bounded nesting; any failure is
+    one line of ``error`` that starts with ``option PATH``.
+    """
+    path = Path(path)
+    is_json = path.suffix.lower() == ".json"
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise error(f"{option} {path}: {size:,} bytes is too large for a settings file "
+                        f"(limit {MAX_CONFIG_BYTES:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{option} {path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{option} {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                    "save the file as UTF-8") from exc
+    try:
+        return _parse_json(text) if is_json else _parse_yaml(text)
+    except ConfigError as exc:
+        raise error(f"{option} {path}: {exc}") from exc
+    except RecursionError as exc:
+        raise error(f"{option} {path}: nested too deeply to be a settings file") from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
+        raise error(f"{option} {path}: not valid {'JSON' if is_json else 'YAML'} ({first}); "
+                    "fix the file") from exc
 
 
 def config_keys(*classes) -> dict[str, str]:

@@ -75,14 +75,14 @@ def test_export_output_made_read_only_after_the_model_loads(tiny_model, tmp_path
     import coursekit.export.onnx_export as onnx_export
 
     output = tmp_path / "onnx"
-    original = onnx_export._load
+    original = onnx_export.load_source
 
     def load_then_lock(*args, **kwargs):
         loaded = original(*args, **kwargs)
         read_only(output)
         return loaded
 
-    monkeypatch.setattr(onnx_export, "_load", load_then_lock)
+    monkeypatch.setattr(onnx_export, "load_source", load_then_lock)
     refused(["export", tiny_model, "--output", output, "--no-report"], capsys, str(output), "--output")
     assert list(output.iterdir()) == []
 

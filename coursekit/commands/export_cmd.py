@@ -24,6 +24,12 @@ def add_parser(subparsers) -> None:
                    help="which split of --data to compare on (default: test)")
     p.add_argument("--limit", type=int, default=None, help="compare on at most N texts")
     p.add_argument("--repeats", type=int, default=20, help="timed runs per engine and batch size (default: 20)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="time every engine this many times, each alone in a fresh process, and report the "
+                        "median (default: 1; more on a busy machine)")
+    p.add_argument("--spinning", action="store_true",
+                   help="time ONNX Runtime with its idle threads busy-waiting between runs (ORT's own default; "
+                        "the scoring service turns it off)")
     p.add_argument("--batch-sizes", default="1,32", help="comma-separated batch sizes to time (default: 1,32)")
     p.add_argument("--seq-len", type=int, default=128, help="sequence length for the latency runs (default: 128)")
     p.add_argument("--threads", type=int, help="CPU threads for both engines (default: the library default)")
@@ -88,7 +94,7 @@ def _batch_sizes(text: str) -> tuple[int, ...]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..export import PARITY_NAME, format_parity_table, parity_report
+    from ..export import PARITY_NAME, format_parity_table
     from ..export.from_run import export_is_current, export_trained_model
     from ..fileio import write_json_atomic
     from ..outputs import check_can_write, claim_output
@@ -97,7 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ..errors import ExportError
 
     for option, value in (("--max-length", args.max_length), ("--limit", args.limit), ("--repeats", args.repeats),
-                          ("--seq-len", args.seq_len), ("--threads", args.threads)):
+                          ("--rounds", args.rounds), ("--seq-len", args.seq_len), ("--threads", args.threads)):
         if value is not None and value < 1:
             raise ExportError(f"{option} must be at least 1, got {value}")
     batch_sizes = _batch_sizes(args.batch_sizes)
@@ -115,21 +121,43 @@ def run_export(args: argparse.Namespace) -> int:
         claim_output(output, overwrite=args.overwrite, markers=("export.json", "model.onnx"),
                      what="an export of another model")
     check_can_write(output)
-    result = export_trained_model(args.model_dir, output, max_length=args.max_length, fuse=not args.no_fuse,
-                                  int8=not args.no_int8)
+    progress = _progress(args, batch_sizes)
+    try:
+        result = export_trained_model(args.model_dir, output, max_length=args.max_length, fuse=not args.no_fuse,
+                                      int8=not args.no_int8, progress=progress)
+        report = None if parity is None else _parity_report(args, output, parity, batch_sizes, progress)
+    finally:
+        progress.close()
     fusion = result.manifest["fusion"]
     print(f"exported {args.model_dir} → {output} (max length {result.manifest.get('max_length')}, "
           f"cleaning {'on' if result.manifest.get('clean_text') else 'off'}, from the run card)")
     for kind, path in result.files.items():
         print(f"  {kind}: {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
-    print(f"  inputs: {', '.join(result.manifest['inputs'])} (dynamic batch and sequence axes); "
-          f"ORT fusions {'applied' if fusion['applied'] else 'not applied'}")
-    if args.no_report:
+    print(f"  inputs: {', '.join(result.manifest['inputs'])} (dynamic batch and sequence axes)")
+    ops = ", ".join(f"{op} {n}" for op, n in fusion["ops"].items())
+    print(f"  ONNX Runtime fusions: {ops if fusion['applied'] else 'not applied'}")
+    if report is None:
         return 0
-    name, texts, labels = parity
-    report = parity_report(args.model_dir, output, texts, labels, data_name=name, batch_sizes=batch_sizes,
-                           seq_len=args.seq_len, repeats=args.repeats, threads=args.threads)
     write_json_atomic(output / PARITY_NAME, report)
     print(format_parity_table(report))
     print(f"parity report: {output / PARITY_NAME}")
     return 0
+
+
+def _progress(args: argparse.Namespace, batch_sizes: tuple[int, ...]):
+    """One step per export stage, the parity check and each engine's timing (a bar in a terminal)."""
+    from ..export import StepProgress
+
+    steps = 3 if args.no_int8 else 4
+    if not args.no_report:
+        steps += 1 + (2 if args.no_int8 else 3) * args.rounds * bool(batch_sizes)
+    return StepProgress(steps, prefix="coursekit export")
+
+
+def _parity_report(args: argparse.Namespace, output: Path, parity, batch_sizes, progress) -> dict:
+    from ..export import parity_report
+
+    name, texts, labels = parity
+    return parity_report(args.model_dir, output, texts, labels, data_name=name, batch_sizes=batch_sizes,
+                         seq_len=args.seq_len, repeats=args.repeats, rounds=args.rounds, threads=args.threads,
+                         spinning=args.spinning, progress=progress)
