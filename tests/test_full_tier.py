@@ -103,7 +103,6 @@ def test_export_on_the_full_tier(exported):
     assert (onnx_dir / "model.onnx").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="export still gives DistilBERT a token_type_ids input; the export branch fixes it")
 def test_export_gives_distilbert_two_inputs(exported):
     import onnx
 
