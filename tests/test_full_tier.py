@@ -153,8 +153,8 @@ def test_unreachable_hub_fails_at_once_naming_the_offline_tier(tmp_path):
 
 def test_unreachable_hub_uses_cached_models(standin, tmp_path):
     """The Hub is unreachable but the model is in the cache: loaded from it, without waiting for retries."""
-    env = _env(tmp_path, **standin.env(), HF_ENDPOINT=UNREACHABLE_HUB, HF_HUB_OFFLINE=None,
-               HF_DATASETS_OFFLINE=None, TRANSFORMERS_OFFLINE=None)
+    env = _env(tmp_path, **{**standin.env(), "HF_ENDPOINT": UNREACHABLE_HUB, "HF_HUB_OFFLINE": None,
+                            "HF_DATASETS_OFFLINE": None, "TRANSFORMERS_OFFLINE": None})
     code = ("from coursekit.models import load_classifier, load_tokenizer\n"
             "from coursekit.profiles import hub_probe\n"
             "tok = load_tokenizer('distilbert-base-uncased'); model = load_classifier('distilbert-base-uncased')\n"
