@@ -10,7 +10,11 @@ TORCH_VERSION := 2.13.0
 STAMP  := $(VENV)/.coursekit-installed
 CONSTRAINTS := constraints.txt
 
-.PHONY: demo test unit notebooks install browser-deps lock clean-venv help
+.PHONY: demo test unit notebooks notebooks-full install browser-deps lock clean-venv help
+
+# The notebooks once more on the full tier (DistilBERT + IMDB) against a local stand-in of the Hub (tests/hub_standin).
+NBVAL_FULL := PYTHONPATH=tests $(VENV)/bin/python -m pytest notebooks -p hub_standin.plugin --full-tier \
+	--nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider --durations=5
 
 help:
 	@echo "make demo   - set up and run the offline demo"
@@ -39,12 +43,16 @@ browser-deps: install
 
 test: install browser-deps
 	$(VENV)/bin/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider --durations=15
+	$(NBVAL_FULL)
 
 unit: install
 	$(VENV)/bin/python -m pytest tests -m "not browser"
 
 notebooks: install
 	$(VENV)/bin/python -m pytest notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg
+
+notebooks-full: install
+	$(NBVAL_FULL)
 
 # Upgrade: the newest versions pyproject.toml admits (torch stays pinned), then re-pin.
 lock: $(PY)

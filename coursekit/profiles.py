@@ -6,6 +6,7 @@ One switch selects the tier: the ``COURSEKIT_PROFILE`` environment variable or t
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from .errors import ProfileError
 
 ENV_VAR = "COURSEKIT_PROFILE"
 DEFAULT_PROFILE = "offline"
+HUB_PROBE_TIMEOUT_S = 3.0
 
 
 def offline_model_path() -> str:
@@ -114,3 +116,34 @@ def get_profile(name: str | None = None, *, announce: bool = False, data: str | 
     if announce:
         print(profile.banner(data), flush=True)
     return profile
+
+
+def hub_offline_mode() -> bool:
+    """``HF_HUB_OFFLINE=1``: the Hugging Face libraries read only their cache (a pre-staged classroom)."""
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+@functools.lru_cache(maxsize=1)
+def hub_probe() -> str | None:
+    """One quick request to the Hub, no retries: ``None`` when it answers, else why it could not be reached.
+
+    The Hugging Face libraries retry an unreachable Hub five times (about 30 s) before
+    failing; the ``full`` tier asks once, first, and fails at once with a clear error.
+    Any HTTP answer (even an error status) means the Hub is reachable. Asked once per process.
+    """
+    import urllib.error
+    import urllib.request
+
+    from huggingface_hub import constants
+
+    url = constants.ENDPOINT.rstrip("/") + "/api/models/distilbert-base-uncased"
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=HUB_PROBE_TIMEOUT_S).close()
+    except urllib.error.HTTPError:
+        return None
+    except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections, a malformed HF_ENDPOINT
+        reason = getattr(exc, "reason", None) or exc
+        return f"{constants.ENDPOINT} unreachable: {reason}"
+    return None

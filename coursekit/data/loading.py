@@ -67,15 +67,30 @@ def load_reviews(
 
 
 def _load_hub(name: str):
+    """The Hub data set ``name`` through ``datasets.load_dataset``, after one fast Hub check.
+
+    With ``HF_HUB_OFFLINE=1`` nothing is downloaded: ``load_dataset`` reloads the copy that
+    an earlier online run prepared in the ``datasets`` cache (``$HF_DATASETS_CACHE``, by
+    default ``~/.cache/huggingface/datasets``); that is how a classroom without network
+    pre-stages IMDB (README: "An offline classroom on the full tier").
+    """
     import datasets
 
+    from ..profiles import hub_offline_mode, hub_probe
+
+    offline = hub_offline_mode()
+    reason = None if offline else hub_probe()
     try:
+        if reason:
+            raise ConnectionError(reason)
         loaded = datasets.load_dataset(HUB_DATASETS[name])
     except Exception as exc:  # ConnectionError, OSError, HF offline errors...
+        detail = f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}"
+        where = ("it is not in the datasets cache and HF_HUB_OFFLINE=1 forbids downloading it" if offline
+                 else "the 'full' tier needs the Hub, or IMDB pre-staged in the cache and HF_HUB_OFFLINE=1")
         raise HubUnreachableError(
-            f"could not download the '{name}' dataset from the Hugging Face Hub ({exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}). The 'full' tier needs the Hub; "
-            "without network use the offline tier: --profile offline or COURSEKIT_PROFILE=offline"
+            f"could not load the '{name}' dataset from the Hugging Face Hub ({detail}); {where}. "
+            "Without network use the offline tier: --profile offline or COURSEKIT_PROFILE=offline"
         ) from exc
     # IMDB ships 25k train + 25k test; the course re-splits 80/10/10 itself.
     parts = [loaded[s] for s in ("train", "test") if s in loaded]

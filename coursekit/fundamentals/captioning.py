@@ -37,16 +37,23 @@ def _tiny(profile: Profile) -> Captioner:
 
 
 def _pretrained(profile: Profile) -> Captioner:
-    from transformers import AutoTokenizer, ViTImageProcessorPil as ViTImageProcessor, VisionEncoderDecoderModel
+    from transformers import (AutoConfig, AutoModel, AutoModelForCausalLM, AutoTokenizer, VisionEncoderDecoderConfig,
+                              VisionEncoderDecoderModel, ViTImageProcessorPil as ViTImageProcessor)
 
-    from ..models import _hub_error
+    from ..models import from_hub
 
-    try:
-        model = VisionEncoderDecoderModel.from_encoder_decoder_pretrained(profile.vision_encoder, profile.text_decoder)
-        tokenizer = AutoTokenizer.from_pretrained(profile.text_decoder)
-        processor = ViTImageProcessor.from_pretrained(profile.vision_encoder)
-    except OSError as exc:
-        raise _hub_error(f"{profile.vision_encoder} + {profile.text_decoder}", exc) from exc
+    encoder = from_hub(AutoModel.from_pretrained, profile.vision_encoder)
+    # The decoder needs cross-attention layers (they start random). Set on the config by hand:
+    # from_encoder_decoder_pretrained reads GPT2Config.is_decoder, which transformers 5 no longer has.
+    decoder_config = from_hub(AutoConfig.from_pretrained, profile.text_decoder)
+    decoder_config.is_decoder = True
+    decoder_config.add_cross_attention = True
+    decoder = from_hub(AutoModelForCausalLM.from_pretrained, profile.text_decoder, config=decoder_config)
+    config = VisionEncoderDecoderConfig.from_encoder_decoder_configs(encoder.config, decoder.config)
+    config.tie_word_embeddings = False
+    model = VisionEncoderDecoderModel(config=config, encoder=encoder, decoder=decoder)
+    tokenizer = from_hub(AutoTokenizer.from_pretrained, profile.text_decoder)
+    processor = from_hub(ViTImageProcessor.from_pretrained, profile.vision_encoder)
     tokenizer.pad_token = tokenizer.eos_token  # GPT-2 has no padding token
     _set_special_tokens(model, tokenizer, start=tokenizer.bos_token_id, end=tokenizer.eos_token_id)
     return Captioner(model, tokenizer, processor)

@@ -11,18 +11,12 @@ def parameter_report(model_name: str) -> dict:
     from transformers import AutoModelForSequenceClassification
 
     from ..labels import ID2LABEL, LABEL2ID
-    from ..models import _hub_error, _is_local
+    from ..models import from_hub
     from ..progress import configure_quiet_libraries
 
     configure_quiet_libraries()
-    try:
-        model, info = AutoModelForSequenceClassification.from_pretrained(
-            model_name, num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID, output_loading_info=True
-        )
-    except OSError as exc:
-        if _is_local(model_name):
-            raise
-        raise _hub_error(model_name, exc) from exc
+    model, info = from_hub(AutoModelForSequenceClassification.from_pretrained, model_name, num_labels=2,
+                           id2label=ID2LABEL, label2id=LABEL2ID, output_loading_info=True)
     missing = set(info.get("missing_keys", []))
     params = dict(model.named_parameters())
     new = sum(p.numel() for name, p in params.items() if name in missing)

@@ -35,15 +35,10 @@ def embed_sentences(sentences: list[str], model_name: str):
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from ..models import _hub_error, _is_local
+    from ..models import from_hub
 
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model_name)
-        model = AutoModel.from_pretrained(model_name)
-    except OSError as exc:
-        if _is_local(model_name):
-            raise
-        raise _hub_error(model_name, exc) from exc
+    tokenizer = from_hub(AutoTokenizer.from_pretrained, model_name)
+    model = from_hub(AutoModel.from_pretrained, model_name)
     model.eval()
     batch = tokenizer(sentences, padding=True, truncation=True, max_length=256, return_tensors="pt")
     with torch.no_grad():
