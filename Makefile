@@ -43,7 +43,6 @@ browser-deps: install
 
 test: install browser-deps
 	$(VENV)/bin/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider --durations=15
-	$(NBVAL_FULL)
 
 unit: install
 	$(VENV)/bin/python -m pytest tests -m "not browser"
