@@ -139,11 +139,26 @@ def test_evaluate_loads_data_with_label_map_and_strict(tmp_path):
     from coursekit.commands.evaluate_cmd import _load_data
 
     path = tmp_path / "r.csv"
-    path.write_text("text,label\n" + "".join(f"nice {i},yes\nbad {i},no\n" for i in range(5)) + "nice 1,yes\n")
+    path.write_text("text,label\n" + "".join(f"nice {i},yes\nbad {i},no\n" for i in range(10)) + "nice 1,yes\n")
     args = build_parser().parse_args(["evaluate", "model", "--data", str(path), "--output", str(tmp_path / "o"),
                                       "--label-map", "no=0,yes=1"])
-    dataset, report = _load_data(args)
-    assert len(dataset) == 10 and report.counts == {"duplicate": 1}
-    strict = argparse.Namespace(**{**vars(args), "strict": True})
+    dataset, report = _load_data(args)  # evaluating a whole file: every row counts, duplicates too
+    assert dataset["label"] == [1, 0] * 10 + [1] and report.clean
+    test_part = argparse.Namespace(**{**vars(args), "split": "test"})
+    dataset, report = _load_data(test_part)  # the split training made: de-duplicated
+    assert report.counts == {"duplicate": 1}
+    strict = argparse.Namespace(**{**vars(test_part), "strict": True})
     with pytest.raises(DataError, match="duplicate text"):
         _load_data(strict)
+
+
+def test_confident_mistakes_name_the_source_row():
+    import numpy as np
+
+    from coursekit.evaluation.predict import Predictions
+    from coursekit.evaluation.slices import most_confident_mistakes
+
+    predictions = Predictions.from_probabilities(["a", "b", "c"], np.array([0.9, 0.2, 0.6]), np.array([0, 0, 0]),
+                                                 {"row": [12, 40, 57]})
+    table = most_confident_mistakes(predictions)
+    assert table["row"].tolist() == [12, 57] and table.columns[0] == "row"

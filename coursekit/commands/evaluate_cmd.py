@@ -50,7 +50,7 @@ def _load_data(args):
                                         args.max_samples, args.seed, not args.no_header, return_report=True, **options)
         return splits[args.split], report
     return prepare_dataset(args.data, args.text_column, args.label_column, not args.no_clean, args.max_samples,
-                           args.seed, not args.no_header, **options)
+                           args.seed, not args.no_header, deduplicate_texts=False, **options)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

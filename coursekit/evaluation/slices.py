@@ -105,4 +105,8 @@ def most_confident_mistakes(predictions: Predictions, n: int = 10):
     frame["label"] = [LABEL_NAMES[i] for i in frame["label"]]
     frame["predicted"] = [LABEL_NAMES[i] for i in frame["predicted"]]
     wrong = frame[~frame["correct"]].drop(columns=["correct"])
-    return wrong.sort_values("confidence", ascending=False, kind="stable").head(n).reset_index(names="row")
+    wrong = wrong.sort_values("confidence", ascending=False, kind="stable").head(n)
+    if "row" not in wrong.columns:  # data from coursekit.data keeps its source row id in "row"
+        return wrong.reset_index(names="row")
+    wrong.insert(0, "row", wrong.pop("row"))
+    return wrong.reset_index(drop=True)
