@@ -1,33 +1,37 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11 and pip:
 #   make demo   - create/reuse .venv, install, run the offline demo (fine-tune on the sample reviews)
 #   make test   - create/reuse .venv, install, run the unit tests and execute every notebook (nbval)
+#   make lock   - upgrade .venv within pyproject.toml's ranges and rewrite constraints.txt
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 TORCH_VERSION := 2.13.0
 STAMP  := $(VENV)/.coursekit-installed
+CONSTRAINTS := constraints.txt
 
-.PHONY: demo test unit notebooks install browser-deps clean-venv help
+.PHONY: demo test unit notebooks install browser-deps lock clean-venv help
 
 help:
 	@echo "make demo   - set up and run the offline demo"
 	@echo "make test   - set up and run every test (unit tests, notebooks, browser)"
+	@echo "make lock   - upgrade the dependencies within pyproject.toml's ranges and rewrite $(CONSTRAINTS)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
-# torch first, pinned: an open range would pull a multi-GB CUDA build.
-$(STAMP): $(PY) pyproject.toml
+# torch first, pinned: an open range would pull a multi-GB CUDA build. Then the project
+# with every dependency at the exact version in constraints.txt (the tested set).
+$(STAMP): $(PY) pyproject.toml $(CONSTRAINTS)
 	$(PIP) install --quiet "torch==$(TORCH_VERSION)"
-	$(PIP) install --quiet -e ".[all]"
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e ".[all]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: install
-	$(VENV)/bin/coursekit demo
+	$(VENV)/bin/coursekit demo --overwrite   # an earlier demo is moved aside (results/demo.old-TIME), not deleted
 
 browser-deps: install
 	bash scripts/install_browser.sh
@@ -41,6 +45,12 @@ unit: install
 
 notebooks: install
 	$(VENV)/bin/python -m pytest notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg
+
+# Upgrade: the newest versions pyproject.toml admits (torch stays pinned), then re-pin.
+lock: $(PY)
+	$(PIP) install --quiet --upgrade --upgrade-strategy eager "torch==$(TORCH_VERSION)" -e ".[all]"
+	$(PY) scripts/lock_constraints.py --write
+	touch $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)

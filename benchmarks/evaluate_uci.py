@@ -18,9 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from uci import load_sst2_dev, load_uci, shared_data_dir  # noqa: E402
+from benchmarks.uci import load_sst2_dev, load_uci, shared_data_dir  # noqa: E402
 
 # --quick: every step runs, on a small subset with a few optimizer steps (a smoke test).
 QUICK = dict(k=2, max_samples=60, max_steps=2, epochs=1, max_length=32, batch_size=8, sst2_rows=48)
@@ -53,12 +52,13 @@ def out_of_domain(uci, sst2, profile, settings, seed: int) -> dict:
     from coursekit.evaluation.metrics import point_metrics
     from coursekit.evaluation.predict import predict
     from coursekit.train import TrainConfig, train_model
+    from coursekit.train.config import ASSIGNMENT
 
     uci = uci.select(subset_rows(uci["label"], settings.max_samples, seed))
     splits = split_dataset(uci, seed=seed)
     out = {"sizes": {**{k: len(v) for k, v in splits.items()}, "sst2": len(sst2)}}
     with tempfile.TemporaryDirectory(prefix="coursekit-ood-") as tmp:
-        config = TrainConfig.from_profile(profile, tmp, epochs=settings.epochs or profile.epochs,
+        config = TrainConfig.from_profile(profile, tmp, epochs=settings.epochs or ASSIGNMENT["epochs"],
                                           max_steps=settings.max_steps, batch_size=settings.batch_size,
                                           max_length=settings.max_length, seed=seed)
         started = time.perf_counter()

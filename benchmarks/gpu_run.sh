@@ -21,6 +21,6 @@ fi
 if command -v nvidia-smi > /dev/null; then
   nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm,power.limit --format=csv | tee "$OUT/nvidia-smi.txt"
 fi
-PYTHONUNBUFFERED=1 timeout "${LIMIT:-380}" $PY benchmarks/train_throughput.py --device "$DEVICE" \
+PYTHONUNBUFFERED=1 timeout "${LIMIT:-380}" $PY -m benchmarks.train_throughput --device "$DEVICE" \
   --samples "${SAMPLES:-8192}" --compile --tokenizer "$BUNDLE/tok" --output "$OUT" ${EXTRA:-} 2>&1 \
   | tee "$OUT/train_throughput-$DEVICE.log"

@@ -16,7 +16,7 @@ Workloads:
   synthetic  (default on a GPU) a distilbert-base-uncased-shaped model built from
              DistilBertConfig() with random weights (no Hub needed; speed does not depend
              on the weights) on random word pieces whose lengths follow IMDB's distribution
-             (coursekit.train.throughput.imdb_like_lengths), truncated at 512.
+             (benchmarks.throughput.imdb_like_lengths), truncated at 512.
 
 Prints a table and writes JSON (``--output``, default results/benchmarks/). Examples:
 
@@ -36,8 +36,6 @@ from pathlib import Path
 
 from transformers import TrainerCallback
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from coursekit.train.fast_path import literal_overrides  # noqa: E402
 
@@ -129,7 +127,7 @@ def run_setup(name, build, device, warmup_steps, profile_steps=0) -> dict:
 
     import torch
 
-    from coursekit.train.throughput import PeakRss, ThroughputMeter, gpu_peak_tflops, training_flops
+    from benchmarks.throughput import PeakRss, ThroughputMeter, gpu_peak_tflops, training_flops
 
     gc.collect()
     if device == "cuda":
@@ -175,11 +173,12 @@ def run_setup(name, build, device, warmup_steps, profile_steps=0) -> dict:
 # ---------------------------------------------------------------- real workload (CPU)
 def real_workload(args):
     """UCI sentences, MiniLM-L6 pre-trained: returns (describe, build)."""
-    from uci import load_uci
+    from benchmarks.uci import load_uci
 
     from coursekit.data import clean_dataset, split_dataset
     from coursekit.profiles import get_profile
     from coursekit.train import TrainConfig, build_trainer
+    from coursekit.train.config import ASSIGNMENT
 
     import datasets
 
@@ -212,7 +211,7 @@ def real_workload(args):
                 "data": "UCI sentiment labelled sentences (amazon+yelp+imdb), read by path; trained on a seeded "
                         "subset of the 80% training split, scored on every other sentence",
                 "train_samples": len(train), "test_samples": len(test), "epochs": args.epochs, "max_length": max_length,
-                "batch_size": profile.batch_size, "learning_rate": profile.learning_rate}
+                "batch_size": ASSIGNMENT["batch_size"], "learning_rate": ASSIGNMENT["learning_rate"]}
     return describe, build
 
 
@@ -225,7 +224,7 @@ def synthetic_workload(args):
 
     from coursekit.train import TrainConfig
     from coursekit.train.arguments import build_training_arguments
-    from coursekit.train.throughput import imdb_like_lengths, synthetic_reviews
+    from benchmarks.throughput import imdb_like_lengths, synthetic_reviews
     from coursekit.train.trainer import pad_multiple
 
     max_length = args.max_length or 512
@@ -362,7 +361,7 @@ def main(argv=None) -> int:
 
 
 def summarize(report: dict, describe: dict) -> None:
-    from coursekit.train.throughput import projected_wall_time_s
+    from benchmarks.throughput import projected_wall_time_s
 
     done = {r["setup"]: r for r in report["setups"] if "error" not in r}
     ratios = {}

@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from uci import load_uci  # noqa: E402
+from benchmarks.uci import load_uci  # noqa: E402
 
 
 def tfidf_baseline(splits) -> dict:

@@ -3,14 +3,26 @@
 A temporary file in the target folder is written, flushed to disk, given the usual
 permissions (``mkstemp`` makes 0600) and ``os.replace``-d over the target: readers see
 the old content or the new, never half of either, and a failure leaves the old file.
+
+A writer killed between the two steps (SIGKILL, power loss) leaves its temporary file,
+``.NAME.XXXXXXXX.tmp`` beside ``NAME``. The next successful write of ``NAME`` removes such
+leftovers once they are older than :data:`STALE_TMP_SECONDS` (one hour). Age, not the
+writer's process id, decides: the folder may be shared by machines (a network drive, an
+Azure ML mount) where a process id means nothing, while a live writer keeps touching its
+file and finishes in seconds. Only names of exactly that shape are touched (the eight
+characters ``mkstemp`` draws), so another file's temporary file is never removed.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
+
+STALE_TMP_SECONDS = 3600
 
 
 def default_file_mode() -> int:
@@ -20,11 +32,47 @@ def default_file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _tmp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def stale_tmp_files(path: str | os.PathLike, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Leftover temporary files of earlier writes of ``path`` last modified more than ``older_than`` s ago."""
+    path = Path(path)
+    pattern = re.compile(re.escape(_tmp_prefix(path)) + r"[a-z0-9_]{8}\.tmp")
+    cutoff = time.time() - older_than
+    found = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            if (pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                found.append(Path(entry.path))
+        except OSError:
+            continue
+    return found
+
+
+def remove_stale_tmp_files(path: str | os.PathLike, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Remove :func:`stale_tmp_files` of ``path`` (best effort: a file that cannot be removed stays)."""
+    removed = []
+    for tmp in stale_tmp_files(path, older_than):
+        try:
+            tmp.unlink()
+            removed.append(tmp)
+        except OSError:
+            pass
+    return removed
+
+
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -38,6 +86,7 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
+    remove_stale_tmp_files(path)
     return path
 
 

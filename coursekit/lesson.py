@@ -1,8 +1,7 @@
 """Set-up shared by every notebook: tier banner, seeds, quiet libraries, result folders."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import warnings
 
 from .profiles import Profile, get_profile
 
@@ -16,8 +15,12 @@ def start_lesson(profile_name: str | None = None, seed: int = 42) -> Profile:
 
     profile = get_profile(profile_name, announce=True)
     configure_quiet_libraries(show_progress=False)
+    # A Trainer written in a lesson asks for pinned memory, which a CPU-only machine ignores anyway;
+    # unfiltered, that warning repeats at every epoch.
+    warnings.filterwarnings("ignore", message="'pin_memory' argument is set as true but no accelerator")
     set_seed(seed)
-    matplotlib.rcParams.update({"figure.dpi": 100, "axes.grid": True, "figure.figsize": (6, 4)})
+    # No global grid: each plot draws its own where it helps (never on heat maps or twin axes).
+    matplotlib.rcParams.update({"figure.dpi": 100, "figure.figsize": (6, 4)})
     _show_figures_inline()
     return profile
 
@@ -36,20 +39,3 @@ def _show_figures_inline() -> None:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "kernel"):
         shell.run_line_magic("matplotlib", "inline")
-
-
-def results_dir(*parts: str) -> Path:
-    """``$COURSEKIT_RESULTS`` or ``results/`` at the project root (created)."""
-    base = os.environ.get("COURSEKIT_RESULTS")
-    root = Path(base) if base else _project_root() / "results"
-    folder = root.joinpath(*parts)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _project_root() -> Path:
-    here = Path.cwd().resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").is_file() and (candidate / "coursekit").is_dir():
-            return candidate
-    return here

@@ -7,16 +7,13 @@ One switch selects the tier: the ``COURSEKIT_PROFILE`` environment variable or t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import ProfileError
 
 ENV_VAR = "COURSEKIT_PROFILE"
 DEFAULT_PROFILE = "offline"
-
-
-class ProfileError(ValueError):
-    """Raised for an unknown tier name."""
 
 
 def offline_model_path() -> str:
@@ -33,12 +30,14 @@ def offline_model_path() -> str:
 
 def sample_reviews_path() -> Path:
     """The project's own sample customer reviews (see coursekit/data/DATA_CARD.md)."""
-    return Path(str(resources.files("coursekit.data") / "sample_reviews.csv"))
+    from .paths import package_file
+
+    return package_file("data", "sample_reviews.csv")
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Everything that differs between the tiers."""
+    """Everything that differs between the tiers (the hyperparameters do not: see TrainConfig)."""
 
     name: str
     model: str
@@ -48,24 +47,18 @@ class Profile:
     # Sizes: ``None`` means "use everything".
     max_train_samples: int | None = None
     max_length: int = 256
-    # The assignment's hyperparameters (the same on both tiers).
-    learning_rate: float = 2e-5
-    batch_size: int = 16
-    epochs: int = 3
-    weight_decay: float = 0.01
     # Part 1 demos: a sentence-embedding BERT for extractive summaries, and the
     # captioning architecture (tiny random configs offline).
     sentence_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     vision_encoder: str = "google/vit-base-patch16-224-in21k"
     text_decoder: str = "gpt2"
-    extras: dict = field(default_factory=dict)
 
-    def with_overrides(self, **kwargs) -> "Profile":
-        """A copy with some fields replaced (``None`` values are ignored)."""
-        return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
-
-    def banner(self) -> str:
-        return f"coursekit tier: {self.name} — {self.description} (model: {self.model}, data: {self.dataset})"
+    def banner(self, data: str | None = None) -> str:
+        """One line naming the tier, its model and the data actually used."""
+        shown = data or self.dataset
+        if shown == self.dataset and not self.needs_hub:
+            shown = f"{Path(shown).name} (the course's sample reviews)"
+        return f"coursekit tier: {self.name} — {self.description} (model: {self.model}, data: {shown})"
 
 
 def _full() -> Profile:
@@ -96,15 +89,28 @@ def _offline() -> Profile:
 PROFILES = {"full": _full, "offline": _offline}
 
 
-def get_profile(name: str | None = None, *, announce: bool = False) -> Profile:
-    """The tier named ``name``, else ``$COURSEKIT_PROFILE``, else ``offline``."""
-    chosen = (name or os.environ.get(ENV_VAR) or DEFAULT_PROFILE).strip().lower()
+def resolve_profile_name(name: str | None = None) -> tuple[str, str]:
+    """The tier's name and where it came from: ``--profile``, then ``$COURSEKIT_PROFILE``, then the default."""
+    if name:
+        chosen, source = name, "--profile"
+    elif os.environ.get(ENV_VAR, "").strip():
+        chosen, source = os.environ[ENV_VAR], ENV_VAR
+    else:
+        chosen, source = DEFAULT_PROFILE, "the default"
+    chosen = chosen.strip().lower()
     if chosen not in PROFILES:
-        raise ProfileError(
-            f"unknown tier {chosen!r} (from {'--profile' if name else ENV_VAR}); "
-            f"choose one of: {', '.join(PROFILES)}"
-        )
+        raise ProfileError(f"unknown tier {chosen!r} (from {source}); choose one of: {', '.join(PROFILES)} "
+                           f"(--profile or {ENV_VAR})")
+    return chosen, source
+
+
+def get_profile(name: str | None = None, *, announce: bool = False, data: str | None = None) -> Profile:
+    """The tier named ``name``, else ``$COURSEKIT_PROFILE``, else ``offline``.
+
+    ``announce`` prints the banner (naming ``data`` when given, else the tier's data).
+    """
+    chosen, _ = resolve_profile_name(name)
     profile = PROFILES[chosen]()
     if announce:
-        print(profile.banner(), flush=True)
+        print(profile.banner(data), flush=True)
     return profile

@@ -3,58 +3,40 @@
 Each notebook is executed on a tier (``offline`` by default) with nbconvert's
 ``ExecutePreprocessor``, which stores the live widget state in the notebook, then
 exported with ``HTMLExporter`` (template ``coursekit_lesson``: JupyterLab's, minus every
-CDN). The browser scripts (Jupyter widgets' HTML manager, require.js, MathJax 3) come
-from local copies installed from npm by ``scripts/install_widget_assets.sh`` and are
-copied into ``<output>/_static/``, referenced by relative URLs; plots are embedded as
-data URIs. The folder works from ``file://`` with no network.
+CDN). The browser scripts (widgets' HTML manager, require.js, MathJax 3) are local npm
+copies (``coursekit.render_assets``), copied into ``<output>/_static/`` and referenced by
+relative URLs; plots are embedded as data URIs; local paths in outputs are made
+relative (no ``/home/...`` in a page). The folder works from ``file://`` with no network.
+
+A render reuses a trained lesson model (``coursekit.render_model``) and runs in a
+temporary workspace that is removed when it ends (``coursekit.render_kernel``).
 """
 from __future__ import annotations
 
-import contextlib
+from coursekit.paths import PACKAGE_DIR, project_root
+
 import html
 import os
 import re
-import shutil
+import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursekit.errors import CoursekitError
 from coursekit.fileio import write_text_atomic
+from coursekit.render_assets import (  # noqa: F401 - the public names of `coursekit.render`
+    ASSET_URLS, ASSETS_ENV, INSTALL_HINT, STATIC_DIR, RenderError, copy_web_assets, fetch_web_assets,
+    missing_web_assets, web_assets_dir,
+)
+from coursekit.render_kernel import CellProgress, code_cell_count, execute_notebook, kernel_environment, render_workspace
+from coursekit.render_model import (
+    REUSE_ENV, choose_lesson_model, keep_trained_model, lesson_results_dir, stage_lesson_model,
+)
 
-ASSETS_ENV = "COURSEKIT_WEB_ASSETS"
-STATIC_DIR = "_static"
 TEMPLATE_NAME = "coursekit_lesson"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-INSTALL_HINT = "run 'bash scripts/install_widget_assets.sh' (needs npm) or set COURSEKIT_WEB_ASSETS"
+PROJECT_ROOT = project_root() or PACKAGE_DIR.parent  # the checkout (coursekit.paths)
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-
-# (source inside node_modules, destination inside _static): files the pages load.
-_ASSET_FILES = [
-    ("requirejs/require.js", "require.js"),
-    ("requirejs/README.md", "require.README.md"),
-    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "html-manager/embed-amd.js"),
-    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "html-manager/LICENSE.txt"),
-    ("mathjax/es5/tex-chtml-full.js", "mathjax/tex-chtml-full.js"),
-    ("mathjax/LICENSE", "mathjax/LICENSE"),
-]
-# (folder inside node_modules, destination folder, file suffixes): fonts the scripts fetch
-# relative to their own URL.
-_ASSET_FOLDERS = [
-    ("@jupyter-widgets/html-manager/dist", "html-manager", (".woff2", ".woff", ".ttf", ".eot", ".svg")),
-    ("mathjax/es5/output/chtml/fonts/woff-v2", "mathjax/output/chtml/fonts/woff-v2", (".woff",)),
-]
-ASSET_URLS = {
-    "require_js_url": f"{STATIC_DIR}/require.js",
-    "widget_renderer_url": f"{STATIC_DIR}/html-manager/embed-amd.js",
-    "mathjax_url": f"{STATIC_DIR}/mathjax/tex-chtml-full.js",
-}
-
-
-class RenderError(CoursekitError, RuntimeError):
-    """A lesson could not be executed or rendered (names the notebook and cell)."""
 
 
 @dataclass(frozen=True)
@@ -68,40 +50,6 @@ class RenderedLesson:
     widget_models: int
 
 
-def web_assets_dir() -> Path:
-    """Where ``scripts/install_widget_assets.sh`` put the npm packages."""
-    configured = os.environ.get(ASSETS_ENV)
-    return Path(configured) if configured else PROJECT_ROOT / "build" / "web-assets"
-
-
-def _node_modules(assets_dir: Path) -> Path:
-    return assets_dir / "node_modules" if (assets_dir / "node_modules").is_dir() else assets_dir
-
-
-def copy_web_assets(output_dir: Path, assets_dir: Path | None = None) -> Path:
-    """Copy the browser scripts (and their fonts and licences) into ``output_dir/_static``."""
-    modules = _node_modules(Path(assets_dir) if assets_dir else web_assets_dir())
-    missing = [src for src, _ in _ASSET_FILES if not (modules / src).is_file()]
-    if missing:
-        raise RenderError(
-            f"offline browser scripts missing under {modules}: {', '.join(missing)}; {INSTALL_HINT}"
-        )
-    static = Path(output_dir) / STATIC_DIR
-    for src, dest in _ASSET_FILES:
-        target = static / dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(modules / src, target)
-    for src, dest, suffixes in _ASSET_FOLDERS:
-        folder = modules / src
-        if not folder.is_dir():
-            continue
-        (static / dest).mkdir(parents=True, exist_ok=True)
-        for item in folder.iterdir():
-            if item.is_file() and item.suffix in suffixes:
-                shutil.copyfile(item, static / dest / item.name)
-    return static
-
-
 def default_notebooks() -> list[Path]:
     """The course notebooks: ``notebooks/*.ipynb`` of the project (or of the current folder)."""
     for folder in (PROJECT_ROOT / "notebooks", Path.cwd() / "notebooks"):
@@ -109,79 +57,6 @@ def default_notebooks() -> list[Path]:
         if found:
             return found
     return []
-
-
-@contextlib.contextmanager
-def _kernel_environment(profile: str, scratch: Path):
-    """Environment the kernels inherit: the tier, inline plots, throw-away quiz
-    submissions, and the students' copies of the quizzes (what a student would see)."""
-    saved = dict(os.environ)
-    os.environ["COURSEKIT_PROFILE"] = profile
-    os.environ["COURSEKIT_SUBMISSIONS_DIR"] = str(scratch / "submissions")
-    os.environ.pop("MPLBACKEND", None)  # a forced Agg backend would drop every plot
-    student_quizzes = _release_student_quizzes(scratch / "quizzes")
-    if student_quizzes is not None:
-        os.environ["COURSEKIT_QUIZ_DIR"] = str(student_quizzes)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _release_student_quizzes(target: Path) -> Path | None:
-    """Student copies of the course's quiz keys in ``target``; ``None`` (the notebooks
-    then find their quizzes as usual) when ``$COURSEKIT_QUIZ_DIR`` already says where
-    they are or there are no instructor keys to release."""
-    if os.environ.get("COURSEKIT_QUIZ_DIR"):
-        return None
-    try:
-        from coursekit.quiz import find_quiz_dir, release_quizzes
-
-        release_quizzes(find_quiz_dir(), target)
-    except CoursekitError:
-        return None
-    return target
-
-
-def _failed_cell(nb) -> tuple[int, str]:
-    """Index (from 0, Markdown cells included), first code line and error of the failed cell."""
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
-                return index, f"{first_line[:60]!r}: {output.get('ename')}: {output.get('evalue')}"
-    return -1, ""
-
-
-def execute_notebook(path: Path, *, profile: str = "offline", timeout: int = 1800,
-                     kernel_name: str = "python3"):
-    """Run every cell of ``path`` (in its own folder) and return the executed notebook,
-    with the widget state stored in its metadata. Quizzes show the students' copies and
-    any answers saved while running go to a temporary folder."""
-    import nbformat
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from nbconvert.preprocessors import ExecutePreprocessor
-
-    path = Path(path)
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"{path}: cannot read the notebook: {exc}") from exc
-    executor = ExecutePreprocessor(timeout=timeout, kernel_name=kernel_name, store_widget_state=True)
-    with tempfile.TemporaryDirectory(prefix="coursekit-render-") as scratch, \
-            _kernel_environment(profile, Path(scratch)):
-        try:
-            executor.preprocess(nb, {"metadata": {"path": str(path.parent.resolve())}})
-        except CellExecutionError as exc:
-            index, error = _failed_cell(nb)
-            where = f"cell {index}" if index >= 0 else "a cell"
-            raise RenderError(f"{path}: {where} failed: {error or str(exc).splitlines()[-1]}") from exc
-        except CellTimeoutError as exc:
-            raise RenderError(f"{path}: a cell ran longer than {timeout} s") from exc
-        except DeadKernelError as exc:
-            raise RenderError(f"{path}: the kernel died: {exc}") from exc
-    return nb
 
 
 def notebook_title(nb, fallback: str) -> str:
@@ -253,38 +128,124 @@ def index_html(lessons: list[RenderedLesson], profile: str) -> str:
     )
 
 
-def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: str = "offline",
-                   timeout: int = 1800, assets_dir: Path | None = None,
-                   log=print) -> list[RenderedLesson]:
-    """Execute ``notebooks`` (default: the course's) and write ``output_dir/<name>.html``,
-    ``output_dir/index.html`` and ``output_dir/_static/``. Pages already in the folder are
-    replaced only once their new version is complete."""
+def path_replacements(workspace: Path, project_root: Path) -> list[tuple[str, str]]:
+    """(absolute prefix, what a page shows instead), longest first: the lessons' results
+    become ``results``, project files relative paths, the rest ``<workspace>``, ``<venv>``,
+    ``<python>``, ``<tmp>`` or ``~``."""
+    pairs = [
+        (str(workspace / "results"), "results"),
+        (str(workspace / "home"), "~"),  # the kernels' HOME
+        (str(workspace), "<workspace>"),
+    ]
+    pairs += [(str(project_root), "."), (str(PROJECT_ROOT), ".")]  # the lessons' project, coursekit's own
+    pairs += [(sys.prefix, "<venv>"), (sys.base_prefix, "<python>"), (tempfile.gettempdir(), "<tmp>"),
+              (os.path.expanduser("~"), "~")]
+    variants = {}
+    for prefix, label in pairs:
+        if len(prefix) > 1:
+            for form in (prefix, os.path.realpath(prefix)):
+                variants.setdefault(form, label)
+    return sorted(variants.items(), key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _portable(value, pattern: re.Pattern, labels: dict[str, str]):
+    if isinstance(value, str):
+        # one pass: the rest of a matched path is kept as it is, never matched again
+        return pattern.sub(lambda match: labels[match.group(1)] + match.group(2), value)
+    if isinstance(value, list):
+        return [_portable(item, pattern, labels) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key == "buffers" else _portable(item, pattern, labels) for key, item in value.items()}
+    return value
+
+
+def make_paths_portable(nb, replacements: list[tuple[str, str]]) -> None:
+    """Rewrite local absolute paths in the outputs and widget state (images untouched)."""
+    labels = dict(replacements)
+    alternatives = "|".join(re.escape(prefix) for prefix, _ in replacements)  # longest first
+    pattern = re.compile(rf"({alternatives})(?![\w.-])([^\s'\"<>]*)")  # a whole path component, then the rest
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for key in ("text", "traceback", "evalue"):
+                if key in output:
+                    output[key] = _portable(output[key], pattern, labels)
+            for mime, data in output.get("data", {}).items():
+                if not mime.startswith(("image/", "application/pdf")):
+                    output["data"][mime] = _portable(data, pattern, labels)
+    widgets = nb.metadata.get("widgets", {})
+    if WIDGET_STATE_MIME in widgets:
+        widgets[WIDGET_STATE_MIME] = _portable(widgets[WIDGET_STATE_MIME], pattern, labels)
+
+
+def _check_notebooks(notebooks: list[Path] | None) -> list[Path]:
     notebooks = [Path(p) for p in (notebooks or default_notebooks())]
     if not notebooks:
         raise RenderError(f"no notebooks to render (looked in {PROJECT_ROOT / 'notebooks'})")
     for path in notebooks:
         if not path.is_file():
             raise RenderError(f"{path}: no such notebook")
+    return notebooks
+
+
+def _render_one(path: Path, output_dir: Path, replacements, timeout: int, progress_bar, log) -> RenderedLesson:
+    import nbformat
+
+    progress = CellProgress(path.name, code_cell_count(nbformat.read(path, as_version=4)), bar=progress_bar, log=log)
+    try:
+        nb = execute_notebook(path, timeout=timeout, progress=progress)
+    finally:
+        seconds = progress.close()
+    make_paths_portable(nb, replacements)
+    title = notebook_title(nb, path.stem)
+    target = output_dir / f"{path.stem}.html"
+    write_text_atomic(target, export_html(nb, title=title))
+    lesson = RenderedLesson(path, target, title, seconds, widget_model_count(nb))
+    if log:
+        log(f"rendered {path.name} -> {target} ({lesson.seconds:.1f} s, {lesson.widget_models} widget models)")
+        blank = figures_shown_as_text(nb)
+        if blank:
+            log(f"warning: {path.name}: cell(s) {', '.join(map(str, blank))} show a figure as "
+                "'<Figure size ...>' text, not an image (enable the inline backend: "
+                "'%matplotlib inline' or coursekit.lesson.start_lesson())")
+    return lesson
+
+
+def render_lessons(notebooks: list[Path] | None, output_dir: Path, *, profile: str = "offline",
+                   timeout: int = 1800, assets_dir: Path | None = None, model: Path | None = None,
+                   retrain: bool = False, fetch_assets: bool = True, progress_bar: bool | None = None,
+                   log=print) -> list[RenderedLesson]:
+    """Execute ``notebooks`` (default: the course's) and write ``output_dir/<name>.html``,
+    ``output_dir/index.html`` and ``output_dir/_static/``. Pages already in the folder are
+    replaced only once their new version is complete.
+
+    The lessons show ``model`` (or the trained lesson model found in ``results/``, see
+    :mod:`coursekit.render_model`) unless ``retrain``; missing browser scripts are fetched
+    first when ``fetch_assets``; ``progress_bar`` None means a bar only in a terminal.
+    """
+    notebooks = _check_notebooks(notebooks)
+    if missing_web_assets(assets_dir):
+        if not fetch_assets:
+            copy_web_assets(output_dir, assets_dir)  # raises, naming what is missing
+        fetch_web_assets(assets_dir, log=log)
+    results_dir = lesson_results_dir(notebooks)
+    reused = None if retrain else choose_lesson_model(results_dir, profile, model, log=log)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     copy_web_assets(output_dir, assets_dir)
 
     lessons = []
-    for path in notebooks:
-        started = time.perf_counter()
-        nb = execute_notebook(path, profile=profile, timeout=timeout)
-        title = notebook_title(nb, path.stem)
-        target = output_dir / f"{path.stem}.html"
-        write_text_atomic(target, export_html(nb, title=title))
-        lesson = RenderedLesson(path, target, title, time.perf_counter() - started, widget_model_count(nb))
-        lessons.append(lesson)
-        if log:
-            log(f"rendered {path.name} -> {target} ({lesson.seconds:.1f} s, "
-                f"{lesson.widget_models} widget models)")
-            blank = figures_shown_as_text(nb)
-            if blank:
-                log(f"warning: {path.name}: cell(s) {', '.join(map(str, blank))} show a figure as "
-                    "'<Figure size ...>' text, not an image (enable the inline backend: "
-                    "'%matplotlib inline' or coursekit.lesson.start_lesson())")
+    with render_workspace() as workspace:
+        extra = {}
+        if reused is not None:
+            stage_lesson_model(reused, workspace / "results")
+            extra[REUSE_ENV] = "1"
+            if log:
+                log(f"render: the lessons show the model trained in {reused} (--retrain to train it again)")
+        replacements = path_replacements(workspace, results_dir.parent)  # with the user's own HOME
+        with kernel_environment(profile, workspace, extra):
+            for path in notebooks:
+                lessons.append(_render_one(path, output_dir, replacements, timeout, progress_bar, log))
+        if reused is None:
+            keep_trained_model(workspace / "results", results_dir, log=log)
     write_text_atomic(output_dir / "index.html", index_html(lessons, profile))
     return lessons

@@ -7,14 +7,20 @@
   Chromium, and the plot in the output of the first cell whose code mentions
   ``precision_recall`` (``plot_precision_recall(...)`` or
   ``analysis.figures["precision_recall.png"]``) is captured.
+* ``docs/images/cross-validation.png``: lesson 03's cross-validation table (fine-tuning against
+  the TF-IDF baseline on the same folds, with the sentence that interprets it), drawn with
+  matplotlib from the ``cross_validation.json`` lesson 03 writes, or computed here with the
+  lesson's own settings (offline tier, the course's sample reviews; a few minutes on a CPU).
 
 Usage (from the repository root, after ``make install browser-deps``)::
 
     .venv/bin/python scripts/readme_images.py [--notebook NB.ipynb] [--skip-quiz] [--skip-plot]
+                                              [--skip-cv] [--cv-json results/evaluation/cross_validation.json]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DOCS_IMAGES = REPO / "docs" / "images"
 PLOT_CALL = "precision_recall"
+CV_FOLDS = 3  # lesson 03's CV_FOLDS on the offline tier
 sys.path.insert(0, str(REPO / "tests"))  # the browser helpers live with the tests
 
 
@@ -66,6 +73,31 @@ def plot_screenshot(notebook: Path, out_dir: Path) -> Path:
     return target
 
 
+def cross_validation_image(cv_json: Path | None, k: int = CV_FOLDS) -> Path:
+    """Draw lesson 03's cross-validation table (computed now unless ``cv_json`` is given)."""
+    from coursekit.evaluation.plots import plot_cross_validation_table
+
+    if cv_json:
+        saved = json.loads(cv_json.read_text())
+        model, baseline = saved["fine_tuned"], saved["baseline"]
+    else:
+        from coursekit.data import clean_dataset, load_reviews
+        from coursekit.evaluation import FAST, cross_validate_baseline, cross_validate_finetune
+        from coursekit.profiles import get_profile
+
+        profile = get_profile("offline")
+        dataset = clean_dataset(load_reviews(profile.dataset))
+        model = cross_validate_finetune(dataset, profile, k=k, settings=FAST, seed=42).to_dict()
+        baseline = cross_validate_baseline(dataset, k=k, settings=FAST, seed=42).to_dict()
+    k = len(model["folds"])
+    title = f"{k}-fold cross-validation on the course's sample reviews (mean ± std over folds)"
+    target = DOCS_IMAGES / "cross-validation.png"
+    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+    plot_cross_validation_table(model, baseline, title=title).savefig(target, dpi=150)
+    print(f"wrote {target}")
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", type=Path, help="lesson with a precision-recall plot (default: the first such in notebooks/)")
@@ -73,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the rendered lesson goes (default: build/readme-render)")
     parser.add_argument("--skip-quiz", action="store_true")
     parser.add_argument("--skip-plot", action="store_true")
+    parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--cv-json", type=Path, help="cross_validation.json written by lesson 03 (default: compute it)")
     args = parser.parse_args(argv)
     if not args.skip_quiz:
         quiz_screenshot()
@@ -82,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no notebook in notebooks/ mentions {PLOT_CALL}; pass --notebook", file=sys.stderr)
             return 2
         plot_screenshot(candidates[0], args.output)
+    if not args.skip_cv:
+        cross_validation_image(args.cv_json)
     return 0
 
 

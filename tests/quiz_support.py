@@ -67,3 +67,18 @@ def write_quiz(folder: Path, data: dict, name: str | None = None) -> Path:
     path = folder / f"{name or data['id']}.yml"
     path.write_text(yaml.safe_dump(copy.deepcopy(data), sort_keys=False))
     return path
+
+
+def hand_in(root: Path, quiz: Quiz, student: str, answers: dict, when, submit: bool = True,
+            folder: str | None = None) -> Path:
+    """A submission file as a student's notebook writes it, in ``root/<folder or student>``;
+    saved 30 minutes before ``when`` and (if ``submit``) handed in at ``when``."""
+    import datetime as dt
+
+    from coursekit.quiz.submissions import mark_submitted, record_answers, submission_path
+
+    target = root / (folder or student)
+    record_answers(quiz, student, answers, target, now=when - dt.timedelta(minutes=30))
+    if submit:
+        mark_submitted(quiz.id, student, target, now=when)
+    return submission_path(target, student, quiz.id)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from coursekit.paths import project_root
 from marshmallow import ValidationError
 
 import azure.ai.ml as aml
@@ -70,65 +72,48 @@ def _load(name):
     return LOADERS[name](str(SPEC_DIR / name))
 
 
-def test_deployment_builder_matches_yaml():
-    built = specs.spec_dict(specs.online_deployment(specs.DeploymentOptions(slot="blue")))
-    reviewed = specs.spec_dict(_load("deployment-blue.yml"))
-    for data in (built, reviewed):
-        data["code_configuration"]["code"] = Path(data["code_configuration"]["code"]).name
-    assert built == reviewed
+def test_committed_yaml_is_what_the_builders_make():
+    """azureml/ is generated from coursekit/azure/specs.py: regenerate with `coursekit azure specs --write`."""
+    from coursekit.azure.yaml_specs import names, stale_files
+
+    assert sorted(names()) == sorted(LOADERS)
+    assert stale_files() == [], "run `coursekit azure specs --write` and commit azureml/"
+
+
+def test_a_changed_builder_makes_the_yaml_stale(tmp_path, monkeypatch):
+    from coursekit.azure import yaml_specs
+
+    yaml_specs.write_all(tmp_path)
+    assert yaml_specs.stale_files(tmp_path) == []
+    original = specs.online_deployment
+
+    def three_instances(options=None):
+        deployment = original(options)
+        deployment.instance_count = 3
+        return deployment
+
+    monkeypatch.setattr(specs, "online_deployment", three_instances)
+    assert yaml_specs.stale_files(tmp_path) == ["deployment-blue.yml", "deployment-green.yml"]
+
+
+def test_the_generated_specs_say_what_the_course_needs():
     deployment = _load("deployment-blue.yml")
     assert deployment.liveness_probe.failure_threshold == 30 and deployment.readiness_probe.period == 10
     assert set(deployment.data_collector.collections) == {"request", "response"}
     assert deployment.code_configuration.scoring_script == "score.py"
-
-
-def test_green_slot_differs_only_by_name():
     blue, green = specs.spec_dict(_load("deployment-blue.yml")), specs.spec_dict(_load("deployment-green.yml"))
-    assert green.pop("name") == "green" and blue.pop("name") == "blue"
-    assert blue == green
-
-
-def test_endpoint_uses_key_auth():
-    endpoint = _load("endpoint.yml")
-    assert endpoint.auth_mode == "key"
-    assert specs.spec_dict(specs.online_endpoint()) == specs.spec_dict(endpoint)
-
-
-@pytest.mark.parametrize("name, nodes", [("train-job.yml", 1), ("train-job-multinode.yml", 2)])
-def test_training_job_builder_matches_yaml(name, nodes):
-    reviewed = _load(name)
-    built = specs.training_job(specs.TrainingOptions(nodes=nodes))
-    assert built.command == reviewed.command
-    assert "coursekit train --data ${{inputs.reviews}} --output ${{outputs.model_dir}}" in built.command
-    assert "--profile full --resume" in built.command
-    assert built.distribution.type == reviewed.distribution.type == "pytorch"
-    assert built.distribution.process_count_per_instance == reviewed.distribution.process_count_per_instance == 1
-    assert built.resources.instance_count == reviewed.resources.instance_count == nodes
-    assert built.compute == "gpu-cluster" and reviewed.compute in ("gpu-cluster", "azureml:gpu-cluster")
-    assert built.environment.removeprefix("azureml:") == reviewed.environment.removeprefix("azureml:")
-    assert built.inputs["reviews"].type == reviewed.inputs["reviews"].type == "uri_file"
-    assert built.outputs["model_dir"].type == reviewed.outputs["model_dir"].type == "uri_folder"
-    assert built.display_name == reviewed.display_name
-    assert Path(built.code) == (SPEC_DIR / reviewed.code).resolve() == specs.PROJECT_ROOT
-
-
-def test_environments_match_yaml():
-    for name, built in (("environment-train.yml", specs.training_environment()),
-                        ("environment-endpoint.yml", specs.endpoint_environment())):
-        reviewed = _load(name)
-        assert (built.name, built.image) == (reviewed.name, reviewed.image)
-        assert built.conda_file == reviewed.conda_file  # both parse the same conda file
-    assert "torch" not in str(specs.endpoint_environment().conda_file)
-
-
-def test_cluster_and_assets_match_yaml(tmp_path):
-    cluster, reviewed = specs.gpu_cluster(), _load("compute-gpu.yml")
-    assert (cluster.size, cluster.min_instances, cluster.max_instances, cluster.tier) == (
-        reviewed.size, reviewed.min_instances, reviewed.max_instances, reviewed.tier)
-    data = _load("data-reviews.yml")
-    assert data.name == specs.reviews_data_asset(Path(data.path)).name and data.type == "uri_file"
-    model = _load("model.yml")
-    assert model.type == "custom_model" and model.name == "coursekit-sentiment-onnx"
+    assert green.pop("name") == "green" and blue.pop("name") == "blue" and blue == green
+    assert _load("endpoint.yml").auth_mode == "key"
+    for name, nodes in (("train-job.yml", 1), ("train-job-multinode.yml", 2)):
+        job = _load(name)
+        assert "coursekit train --data ${{inputs.reviews}} --output ${{outputs.model_dir}}" in job.command
+        assert "--resume" in job.command and job.resources.instance_count == nodes
+        assert job.distribution.type == "pytorch" and (SPEC_DIR / job.code).resolve() == project_root()
+    endpoint_env = _load("environment-endpoint.yml")
+    assert "torch" not in str(endpoint_env.conda_file.get("dependencies"))
+    cluster = _load("compute-gpu.yml")
+    assert (cluster.min_instances, cluster.tier) == (0, "low_priority")
+    assert _load("model.yml").type == "custom_model" and _load("data-reviews.yml").type == "uri_file"
 
 
 @pytest.mark.parametrize("build", [

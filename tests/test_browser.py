@@ -1,11 +1,12 @@
-"""The course as students see it: the Part 1 notebook in JupyterLab, in headless Chromium.
+"""The course as students see it: the quizzes in JupyterLab, in headless Chromium.
 
 A real ``jupyter lab`` server (temporary HOME, token, loopback port) serves a fresh copy
 of ``notebooks/01_fundamentals.ipynb``; Chromium runs every cell from the Run menu,
 answers a quiz question wrongly and then rightly by clicking, and the test checks the
-feedback on the page and the answers in the submission file. Screenshots go to
-``$COURSEKIT_ARTIFACTS`` (default ``artifacts/``). Every process started here is
-stopped by PID.
+feedback on the page and the answers in the submission file. A second test opens the
+Part 2 quiz and measures, on the page, that long options wrap with their buttons beside
+their first line (issue 16). Screenshots go to ``$COURSEKIT_ARTIFACTS`` (default
+``artifacts/``). Every process started here is stopped by PID.
 """
 from __future__ import annotations
 
@@ -136,6 +137,7 @@ def test_part1_quiz_in_jupyterlab(tmp_path):
           f"stopped leftover PIDs {reaper.stopped}, screenshots in {shots}")
 
     assert wrong_text.startswith("\u2718 " + expected[wrong.id].feedback), wrong_text
+    assert "Hint: " + " ".join(question.hint.split()) in " ".join(wrong_text.split()), wrong_text  # issue 16
     assert right_text.startswith("\u2714 " + expected[right.id].feedback), right_text
     explanation = expected[right.id].explanation
     assert explanation and " ".join(explanation.split()) in " ".join(right_text.split())
@@ -148,3 +150,98 @@ def test_part1_quiz_in_jupyterlab(tmp_path):
     assert [h["event"] for h in saved.history] == ["check", "check"]
 
     publish_to_docs(shots / "jupyterlab-quiz-correct.png", "quiz-jupyterlab.png")
+
+
+QUIZ_NOTEBOOK = "quiz_part2.ipynb"
+
+# For every radio option and checkbox of a question box: the button's and the label's
+# boxes, the line height, and whether the button is the element drawn at its centre.
+MEASURE_OPTIONS = """(box) => [...box.querySelectorAll(
+        '.widget-radio-box label, .jupyter-widget-radio-box label, .widget-checkbox label.widget-label-basic,'
+        + ' .jupyter-widget-checkbox label.jupyter-widget-label-basic')].map(label => {
+    const input = label.querySelector('input');
+    const l = label.getBoundingClientRect(), i = input.getBoundingClientRect();
+    const hit = document.elementFromPoint(i.left + i.width / 2, i.top + i.height / 2);
+    return {text: label.textContent.trim(), checked: input.checked, top: l.top, bottom: l.bottom,
+            left: l.left, right: l.right, inputTop: i.top, inputBottom: i.bottom, inputLeft: i.left,
+            inputRight: i.right, line: parseFloat(getComputedStyle(label).lineHeight) || 18,
+            boxRight: box.getBoundingClientRect().right, inputOnTop: hit === input || input.contains(hit)};
+})"""
+
+
+def quiz_notebook(target: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (coursekit)", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('from coursekit.quiz import build_quiz\n\nbuild_quiz("part2")')]
+    nbformat.write(nb, target)
+
+
+def assert_options_wrap_and_align(options: list[dict], question: str) -> None:
+    assert len(options) >= 2, f"{question}: no options found on the page"
+    for option in options:
+        assert option["inputOnTop"], f"{question}: the button of {option['text'][:40]!r} is covered"
+        assert option["inputLeft"] < option["left"] + 24, f"{question}: button not at the left of its text"
+        # the button sits on the first line of its own text, not below it
+        assert option["top"] - 2 <= option["inputTop"] <= option["top"] + option["line"], (question, option)
+        assert option["right"] <= option["boxRight"] + 1, f"{question}: {option['text'][:40]!r} overflows"
+    for upper, lower in zip(options, options[1:]):
+        assert upper["bottom"] <= lower["top"] + 1, f"{question}: {upper['text'][:40]!r} runs into the next option"
+
+
+def test_long_quiz_options_wrap_beside_their_buttons(tmp_path):
+    """Issue 16: in the Part 2 quiz, Q2's right answer is longer than one line; it ran over
+    option d, its radio button fell below and no filled circle showed when chosen."""
+    from playwright.sync_api import sync_playwright
+
+    from coursekit.quiz import load_quiz
+
+    chromium = require_chromium()
+    shots = artifacts_dir()
+    root = tmp_path / "lab-root"
+    root.mkdir()
+    quiz_notebook(root / QUIZ_NOTEBOOK)
+    student_quizzes = student_quiz_dir(tmp_path / "student-quizzes")
+    key = load_quiz(QUIZ_DIR / "part2.yml")
+    long_question = key.question("test-split")
+    right = next(o for o in long_question.options if o.id == long_question.answer)
+    assert len(right.text) > 120
+
+    with ChildReaper():
+        lab = start_jupyter_lab(root, tmp_path / "lab", extra_env={
+            "COURSEKIT_SUBMISSIONS_DIR": str(tmp_path / "submissions"),
+            "COURSEKIT_QUIZ_DIR": str(student_quizzes),
+            "COURSEKIT_STUDENT_ID": "wrap-student",
+        })
+        try:
+            with sync_playwright() as playwright:
+                browser = launch(playwright, chromium)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})  # the file browser stays open
+                try:
+                    open_notebook(page, lab, QUIZ_NOTEBOOK)
+                    run_all_cells(page)
+                    quiz = page.locator(".coursekit-quiz-part2")
+                    quiz.wait_for(state="visible", timeout=30_000)
+                    box = quiz.locator(".coursekit-question-test-split")
+                    box.get_by_role("radio", name=right.text, exact=True).check()
+                    quiz.locator(".coursekit-check").click()
+                    box.locator(".coursekit-feedback.coursekit-correct").wait_for(timeout=30_000)
+                    box.scroll_into_view_if_needed()
+                    radios = box.evaluate(MEASURE_OPTIONS)
+                    box.screenshot(path=shots / "quiz-part2-wrapped.png")
+                    signs = quiz.locator(".coursekit-question-overfitting-signs")
+                    signs.scroll_into_view_if_needed()
+                    checkboxes = signs.evaluate(MEASURE_OPTIONS)
+                except Exception:
+                    page.screenshot(path=shots / "jupyterlab-wrap-failure.png")
+                    print(f"jupyter lab log (tail):\n{lab.log()[-3000:]}")
+                    raise
+                finally:
+                    browser.close()
+        finally:
+            lab.stop()
+
+    chosen = next(o for o in radios if o["text"] == right.text)
+    assert chosen["checked"] and chosen["bottom"] - chosen["top"] > 1.5 * chosen["line"], chosen  # wrapped
+    assert_options_wrap_and_align(radios, "test-split")
+    assert_options_wrap_and_align(checkboxes, "overfitting-signs")
+    publish_to_docs(shots / "quiz-part2-wrapped.png", "quiz-part2-wrapped.png")

@@ -123,33 +123,30 @@ def test_cli_train_passes_label_map_and_records_the_data_report(tmp_path, monkey
                                              for i in range(10)) + "*,5 stars\n", encoding="utf-8")
     seen = {}
 
-    def fake_train_model(splits, config):
-        seen.update(splits=splits, extras=config.extras)
+    def fake_train_model(splits, config, trainer=None):
+        seen.update(splits=splits)
         return SimpleNamespace(test_metrics={}, summary={}, train_runtime_s=0.0, output_dir=config.output_dir)
 
     monkeypatch.setattr("coursekit.train.pipeline.train_model", fake_train_model)
     assert main(["train", "--data", str(path), "--label-column", "stars", "--output", str(tmp_path / "m"),
                  "--label-map", "1 star=0,3 stars=skip,5 stars=1"]) == 0
     assert sum(len(s) for s in seen["splits"].values()) == 20
-    assert seen["extras"]["data_report"]["counts"] == {"label_skipped": 10, "empty": 1}
+    from coursekit.runcard import read_run_card
+
+    assert read_run_card(tmp_path / "m").dropped["counts"] == {"label_skipped": 10, "empty": 1}
 
 
-def test_evaluate_loads_data_with_label_map_and_strict(tmp_path):
+def test_evaluate_loads_data_with_label_map(tmp_path):
     from coursekit.cli import build_parser
-    from coursekit.commands.evaluate_cmd import _load_data
+    from coursekit.commands.evaluate_cmd import _card_or_defaults, _load_data
 
     path = tmp_path / "r.csv"
-    path.write_text("text,label\n" + "".join(f"nice {i},yes\nbad {i},no\n" for i in range(10)) + "nice 1,yes\n")
+    path.write_text("text,label\n" + "".join(f"nice {i},yes\nbad {i},no\n" for i in range(5)) + "nice 1,yes\n")
     args = build_parser().parse_args(["evaluate", "model", "--data", str(path), "--output", str(tmp_path / "o"),
                                       "--label-map", "no=0,yes=1"])
-    dataset, report = _load_data(args)  # evaluating a whole file: every row counts, duplicates too
-    assert dataset["label"] == [1, 0] * 10 + [1] and report.clean
-    test_part = argparse.Namespace(**{**vars(args), "split": "test"})
-    dataset, report = _load_data(test_part)  # the split training made: de-duplicated
-    assert report.counts == {"duplicate": 1}
-    strict = argparse.Namespace(**{**vars(test_part), "strict": True})
-    with pytest.raises(DataError, match="duplicate text"):
-        _load_data(strict)
+    card = _card_or_defaults(tmp_path / "model", args)  # a model without a run card: announced defaults
+    dataset, part, note = _load_data(args, card, tmp_path / "model")
+    assert len(dataset) == 10 and part == "all" and "10 rows" in note  # the duplicate row is dropped
 
 
 def test_confident_mistakes_name_the_source_row():
@@ -162,3 +159,4 @@ def test_confident_mistakes_name_the_source_row():
                                                  {"row": [12, 40, 57]})
     table = most_confident_mistakes(predictions)
     assert table["row"].tolist() == [12, 57] and table.columns[0] == "row"
+

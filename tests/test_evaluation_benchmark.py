@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-sys.path.insert(0, str(BENCHMARKS))
 
-from uci import shared_data_dir  # noqa: E402
+from benchmarks.uci import shared_data_dir
 
 DATA = shared_data_dir()
 needs_data = pytest.mark.skipif(
@@ -22,8 +19,8 @@ needs_data = pytest.mark.skipif(
 
 @needs_data
 def test_uci_reader_handles_the_pitfalls():
-    from evaluate_uci import drop_duplicates
-    from uci import load_uci
+    from benchmarks.evaluate_uci import drop_duplicates
+    from benchmarks.uci import load_uci
 
     uci = load_uci(DATA)
     assert len(uci) == 3000  # U+0085 inside imdb texts does not split rows; the stray quote is kept
@@ -36,7 +33,7 @@ def test_uci_reader_handles_the_pitfalls():
 @pytest.mark.slow
 @needs_data
 def test_quick_benchmark_writes_every_target(tmp_path, capsys):
-    from evaluate_uci import main
+    from benchmarks.evaluate_uci import main
 
     out = tmp_path / "evaluate_uci.json"
     assert main(["--quick", "--output", str(out)]) == 0

@@ -94,3 +94,18 @@ def test_plots_refuse_what_they_cannot_draw():
         plots.plot_loss_curves([])
     with pytest.raises(EvaluationError, match="neither"):
         plots.plot_loss_curves([{"epoch": 1, "eval_accuracy": 0.8}])
+
+
+def _grid_drawn(ax) -> bool:
+    return any(line.get_visible() for axis in (ax.xaxis, ax.yaxis) for line in axis.get_gridlines())
+
+
+def test_no_grid_on_the_heat_map_or_the_twin_axis_even_with_a_global_grid(scores):
+    import matplotlib
+
+    y_true, y_pred, _ = scores
+    with matplotlib.rc_context({"axes.grid": True}):
+        confusion = plots.plot_confusion_matrix(y_true, y_pred)
+        loss, twin = plots.plot_loss_curves(HISTORY).axes
+    assert not _grid_drawn(confusion.axes[0]), "grid lines would cross the counts"
+    assert _grid_drawn(loss) and not _grid_drawn(twin), "one grid, on the loss axis only"

@@ -80,12 +80,13 @@ def test_cli_evaluate_writes_report(model_dir, tmp_path, capsys):
     assert "accuracy:" in printed and "report.html" in printed
     payload = json.loads((out / "metrics.json").read_text())
     # The same numbers as predicting directly (the CLI cleans texts as training does).
-    from coursekit.data import clean_dataset, load_reviews
+    from coursekit.data import prepare_dataset
 
-    direct = predict(model_dir, clean_dataset(load_reviews(data)), max_length=128, progress=False)
+    rows, _ = prepare_dataset(data, verbose=False)  # loaded and cleaned as training does (duplicates dropped)
+    direct = predict(model_dir, rows, max_length=128, progress=False)
     assert payload["metrics"]["accuracy"] == pytest.approx(skm.accuracy_score(direct.y_true, direct.y_pred))
-    assert payload["metrics"]["n"] == 40
-    assert payload["data"]["rows_evaluated"] == 40 and len(payload["data"]["sha256"]) == 64
+    assert payload["metrics"]["n"] == len(rows) > 30
+    assert payload["data"]["rows_evaluated"] == len(rows) and len(payload["data"]["sha256"]) == 64
     assert payload["model"]["parameters"] > 20_000_000
     assert {p.name for p in out.glob("*.png")} == ALL_PLOTS
 
@@ -96,7 +97,7 @@ def test_cli_bad_input_keeps_earlier_report(model_dir, tmp_path, capsys):
     (out / "metrics.json").write_text('{"earlier": true}')
     bad = tmp_path / "bad.csv"
     bad.write_text("body,label\nnice,positive\n")
-    code = main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(out)])
+    code = main(["evaluate", str(model_dir), "--data", str(bad), "--output", str(out), "--overwrite"])
     err = capsys.readouterr().err
     assert code == 2 and "missing column 'text'" in err and len(err.strip().splitlines()) == 1
     assert json.loads((out / "metrics.json").read_text()) == {"earlier": True}

@@ -1,8 +1,11 @@
-"""ONNX export, int8 quantization and the parity report, on the offline MiniLM classifier."""
+"""ONNX export, int8 quantization and the parity report: the offline MiniLM (BERT, three inputs)
+and a tiny random DistilBERT (two inputs, the full tier's architecture)."""
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import time
 
 import numpy as np
 import onnx
@@ -10,9 +13,9 @@ import pytest
 
 import deploy_support
 from coursekit.errors import ExportError
-from coursekit.export import (FP32_NAME, INT8_NAME, MANIFEST_NAME, compare_logits, export_onnx,
+from coursekit.export import (FP32_NAME, INT8_NAME, MANIFEST_NAME, StepProgress, compare_logits, export_onnx,
                               format_parity_table, parity_report, read_manifest)
-from coursekit.export.latency import measure_interleaved
+from coursekit.export.latency import measure_in_process, time_engines_isolated
 
 pytestmark = pytest.mark.slow
 
@@ -28,24 +31,72 @@ def exported(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def distilbert_dir(tmp_path_factory):
+    """A 2-layer random DistilBertForSequenceClassification with the MiniLM tokenizer's vocabulary."""
+    import torch
+    from transformers import AutoTokenizer, DistilBertConfig, DistilBertForSequenceClassification
+
+    from coursekit.labels import ID2LABEL, LABEL2ID
+    from coursekit.profiles import offline_model_path
+
+    folder = tmp_path_factory.mktemp("distilbert")
+    tokenizer = AutoTokenizer.from_pretrained(offline_model_path())
+    tokenizer.model_input_names = ["input_ids", "attention_mask"]  # as distilbert-base-uncased's tokenizer
+    torch.manual_seed(0)
+    config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, hidden_dim=64, n_layers=2, n_heads=2,
+                              max_position_embeddings=128, num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
+    DistilBertForSequenceClassification(config).eval().save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def distilbert_export(distilbert_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("distilbert-onnx")
+    export_onnx(distilbert_dir, out, max_length=48)
+    return out
+
+
+@pytest.fixture(scope="session")
 def report(model_dir, exported):
     texts, labels = deploy_support.sample_texts(40)
     return parity_report(model_dir, exported, texts, labels, data_name="sample reviews",
-                         batch_sizes=(1, 4), seq_len=64, repeats=3, threads=1)
+                         batch_sizes=(1, 4), seq_len=64, repeats=3, threads=1, isolate=False)
+
+
+def _graph_inputs(path):
+    model = onnx.load(str(path), load_external_data=False)
+    assert [t.name for t in model.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL] == []
+    return {i.name: [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim] for i in model.graph.input}
+
+
+def _op_counts(path):
+    from collections import Counter
+
+    return Counter(n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node)
 
 
 def test_export_writes_one_self_contained_graph_with_dynamic_axes(exported):
     assert sorted(p.name for p in exported.iterdir()) == sorted(
         [FP32_NAME, INT8_NAME, MANIFEST_NAME, "tokenizer.json", "tokenizer_config.json"])
-    model = onnx.load(str(exported / FP32_NAME), load_external_data=False)
-    external = [t.name for t in model.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
-    assert external == []  # no model.onnx.data next to it
-    inputs = {i.name: [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim] for i in model.graph.input}
+    inputs = _graph_inputs(exported / FP32_NAME)
     assert set(inputs) == {"input_ids", "attention_mask", "token_type_ids"}  # BERT's three inputs
     for dims in inputs.values():
         assert all(isinstance(d, str) and d for d in dims), dims  # batch and sequence are symbolic
-    out = model.graph.output[0]
+    out = onnx.load(str(exported / FP32_NAME), load_external_data=False).graph.output[0]
     assert out.name == "logits" and out.type.tensor_type.shape.dim[1].dim_value == 2
+
+
+def test_bert_graph_is_fused_and_int8_keeps_the_fusions(exported):
+    manifest = read_manifest(exported)
+    fused = {"EmbedLayerNormalization": 1, "Attention": 6, "SkipLayerNormalization": 12, "BiasGelu": 6}
+    assert manifest["fusion"]["applied"] is True and manifest["fusion"]["ops"] == fused
+    fp32, int8 = _op_counts(exported / FP32_NAME), _op_counts(exported / INT8_NAME)
+    assert fp32["Attention"] == 6 and fp32["Softmax"] == 0  # no unfused attention left
+    # optimized first, quantized second: attention and embedding run as integer kernels
+    assert int8["QAttention"] == 6 and int8["QEmbedLayerNormalization"] == 1 and int8["Attention"] == 0
+    assert int8["MatMul"] == 0 and int8["MatMulInteger"] == fp32["MatMul"] + fp32["Gemm"]
+    assert manifest["quantization"]["ops"]["QAttention"] == 6
 
 
 def test_manifest_describes_the_export(exported):
@@ -54,7 +105,7 @@ def test_manifest_describes_the_export(exported):
     assert manifest["max_length"] == 64 and manifest["clean_text"] is True
     assert manifest["files"] == {"fp32": FP32_NAME, "int8": INT8_NAME} and manifest["serve"] == "int8"
     assert manifest["export_check"]["max_abs_logit_diff"] < 1e-4
-    assert manifest["fusion"]["applied"] is True and manifest["fusion"]["ops"].get("attention") == 6
+    assert manifest["inputs"] == ["input_ids", "attention_mask", "token_type_ids"]
 
 
 def test_int8_copy_is_much_smaller(exported):
@@ -62,7 +113,7 @@ def test_int8_copy_is_much_smaller(exported):
     assert int8 < 0.45 * fp32
 
 
-def test_graph_runs_any_batch_and_length(exported, model_dir):
+def test_graph_runs_any_batch_length_and_padding_side(exported, model_dir):
     import onnxruntime as ort
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -70,13 +121,46 @@ def test_graph_runs_any_batch_and_length(exported, model_dir):
     tok = AutoTokenizer.from_pretrained(exported)
     model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     session = ort.InferenceSession(str(exported / FP32_NAME), providers=["CPUExecutionProvider"])
-    for texts in (["ok"], ["a much longer review " * 5, "short", "mid length review here"]):
+    for side, texts in (("right", ["ok"]), ("right", ["a much longer review " * 5, "short", "mid length one"]),
+                        ("left", ["a much longer review " * 5, "short"])):
+        tok.padding_side = side  # the fused attention takes the raw mask, so holes anywhere are fine
         enc = tok(texts, padding=True, return_tensors="np")
         got = session.run(["logits"], {k: v.astype(np.int64) for k, v in enc.items()})[0]
         with torch.inference_mode():
             want = model(**{k: torch.from_numpy(v) for k, v in enc.items()}).logits.numpy()
         assert got.shape == (len(texts), 2)
-        assert np.abs(got - want).max() < 1e-4
+        assert np.abs(got - want).max() < 1e-4, side
+
+
+def test_distilbert_exports_two_inputs_with_the_same_fusions(distilbert_export, distilbert_dir):
+    inputs = _graph_inputs(distilbert_export / FP32_NAME)
+    assert list(inputs) == ["input_ids", "attention_mask"]  # no token_type_ids in DistilBERT
+    manifest = read_manifest(distilbert_export)
+    assert manifest["inputs"] == ["input_ids", "attention_mask"] and manifest["model_type"] == "distilbert"
+    assert manifest["fusion"]["ops"] == {"EmbedLayerNormalization": 1, "Attention": 2,
+                                         "SkipLayerNormalization": 4, "BiasGelu": 2}
+    assert manifest["max_length"] == 48 and manifest["export_check"]["max_abs_logit_diff"] < 1e-4
+    int8 = _op_counts(distilbert_export / INT8_NAME)
+    assert int8["QAttention"] == 2 and int8["MatMul"] == 0
+
+
+def test_distilbert_export_is_served_by_the_scoring_script(distilbert_export, distilbert_dir):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from coursekit.serving.score import OnnxSentimentClassifier
+
+    from coursekit.data import clean_text
+
+    texts = ["Works great, would buy again!", "broke after a day"]
+    served = OnnxSentimentClassifier(distilbert_export, model_file=FP32_NAME)
+    assert served.clean and served.input_names == ["input_ids", "attention_mask"]
+    # the scoring script cleans requests as training cleaned its data: compare on the cleaned texts
+    enc = AutoTokenizer.from_pretrained(distilbert_dir)([clean_text(t) for t in texts], padding=True,
+                                                         return_tensors="pt")
+    with torch.inference_mode():
+        want = AutoModelForSequenceClassification.from_pretrained(distilbert_dir)(**enc).logits.numpy()
+    assert np.abs(served.logits(texts) - want).max() < 1e-4
 
 
 def test_parity_report_on_real_reviews(report):
@@ -91,16 +175,97 @@ def test_parity_report_on_real_reviews(report):
     for name in engines:
         for batch in ("1", "4"):
             timing = report["latency_ms"][name][batch]
-            assert timing["runs"] == 3 and 0 < timing["p50_ms"] <= timing["p90_ms"]
+            assert timing["runs"] == 3 and 0 < timing["min_ms"] <= timing["p50_ms"] <= timing["p90_ms"]
     assert set(report["speedup_vs_pytorch"]) == {"onnx_fp32", "onnx_int8"}
+    assert report["fusion"]["int8"]["QAttention"] == 6
+    assert "uptime" in report["machine"]["before"] or report["machine"]["before"]["load_average_1m"] is None
     json.dumps(report)  # serialisable as parity.json
 
 
-def test_parity_table_names_every_engine(report):
+def test_parity_table_names_every_engine_and_explains_the_timing(report):
     table = format_parity_table(report)
-    for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup"):
-        assert label in table
-    assert "40 texts from sample reviews" in table
+    flat = " ".join(table.split())  # the explanation is wrapped
+    for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup",
+                  "spinning off", "fused operators (int8): ", "QAttention 6", "busy-wait for the next run", "second thread"):
+        assert label in flat, label
+    assert "40 texts from sample reviews" in table and "in one process" in table
+
+
+def test_each_engine_is_timed_in_its_own_process(distilbert_dir, distilbert_export):
+    from transformers import AutoTokenizer
+
+    from coursekit.export.parity import engine_files, latency_batch
+
+    tok = AutoTokenizer.from_pretrained(distilbert_export)
+    batches = {1: latency_batch(tok, ["fine"], 1, 16), 2: latency_batch(tok, ["fine", "bad"], 2, 16)}
+    files = engine_files(distilbert_dir, distilbert_export)
+    del files["pytorch"]  # its worker is covered by the CLI test; ORT workers start in a second
+    files["onnx_int8_spin"] = (*files["onnx_int8"], {"spinning": True})
+    announced = io.StringIO()
+    timed = time_engines_isolated(files, batches, runs=3, rounds=2, threads=1,
+                                  progress=StepProgress(6, stream=announced, bar=False))
+    assert set(timed) == {"onnx_fp32", "onnx_int8", "onnx_int8_spin"}
+    for by_batch in timed.values():
+        assert set(by_batch) == {"1", "2"}
+        for summary in by_batch.values():
+            assert summary["runs"] == 6 and len(summary["round_p50_ms"]) == 2 and summary["p50_ms"] > 0
+            assert summary["cpu_p50_ms"] >= 0
+    started = [line.split("] ")[1] for line in announced.getvalue().splitlines() if line.endswith("...")]
+    # the engines take turns, the order rotating between rounds
+    assert started == ["timing onnx_fp32 (round 1/2) ...", "timing onnx_int8 (round 1/2) ...",
+                       "timing onnx_int8_spin (round 1/2) ...", "timing onnx_int8 (round 2/2) ...",
+                       "timing onnx_int8_spin (round 2/2) ...", "timing onnx_fp32 (round 2/2) ..."]
+
+
+def test_per_engine_settings_reach_the_worker(monkeypatch):
+    from coursekit.export import latency
+    from coursekit.export.runners import session_options
+
+    seen = []
+
+    def fake_worker(work, name, kind, path, npz, runs, warmup, *, threads, spinning):
+        seen.append((name, threads, spinning))
+        return {"1": {"wall": [0.002, 0.001], "cpu": [0.001, 0.001]}}
+
+    monkeypatch.setattr(latency, "_run_worker", fake_worker)
+    batches = {1: {"input_ids": np.ones((1, 4), np.int64)}}
+    timed = latency.time_engines_isolated(
+        {"a": ("ort", "a.onnx"), "b": ("ort", "b.onnx", {"spinning": True})}, batches, runs=2, threads=2)
+    assert seen == [("a", 2, False), ("b", 2, True)]  # off by default, as the scoring service has it
+    assert timed["a"]["1"]["p50_ms"] == pytest.approx(1.5) and timed["a"]["1"]["cpu_p50_ms"] == pytest.approx(1.0)
+    assert session_options(2).get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    with pytest.raises(RuntimeError, match="allow_spinning"):  # not set: ORT's default (spinning) applies
+        session_options(2, spinning=True).get_session_config_entry("session.intra_op.allow_spinning")
+    assert session_options(2).intra_op_num_threads == 2
+
+
+def test_worker_failure_is_named(tmp_path):
+    batches = {1: {"input_ids": np.ones((1, 4), np.int64), "attention_mask": np.ones((1, 4), np.int64)}}
+    with pytest.raises(ExportError, match="timing onnx_fp32 .*failed"):
+        time_engines_isolated({"onnx_fp32": ("ort", tmp_path / "missing.onnx")}, batches, runs=1)
+
+
+def test_in_process_timing_counts_every_run():
+    calls = []
+    result = measure_in_process({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+                                repeats=4, warmup=1)
+    assert calls == ["a"] * 5 + ["b"] * 5  # one engine after the other, never interleaved
+    assert result["a"]["runs"] == 4 and result["b"]["p50_ms"] >= 0
+
+
+def test_step_progress_numbers_steps_and_keeps_a_heartbeat():
+    stream = io.StringIO()
+    progress = StepProgress(2, prefix="job", stream=stream, bar=False, heartbeat_s=0.02)
+    with progress.step("first"):
+        deadline = time.monotonic() + 10
+        while "still first" not in stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    with progress.step("second"):
+        pass
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "job: [1/2] first ..."
+    assert any(line.startswith("job:       still first (") for line in lines)
+    assert lines[-2] == "job: [2/2] second ..." and lines[-1].startswith("job: [2/2] second: done in ")
 
 
 def test_compare_logits():
@@ -113,14 +278,6 @@ def test_compare_logits():
         compare_logits(a, b[:2])
 
 
-def test_interleaved_latency_counts_every_run():
-    calls = []
-    result = measure_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
-                                 repeats=4, warmup=1)
-    assert calls == ["a", "b"] + ["a", "b"] * 4
-    assert result["a"]["runs"] == 4 and result["b"]["p50_ms"] >= 0
-
-
 @pytest.mark.parametrize("problem, make", [
     ("no such model folder", lambda d: d / "missing"),
     ("config.json is missing", lambda d: (d.mkdir(), d)[1]),
@@ -130,38 +287,64 @@ def test_bad_model_folder_is_named_and_leaves_output_alone(tmp_path, problem, ma
     out.mkdir()
     (out / "export.json").write_text('{"keep": true}')
     with pytest.raises(ExportError, match=problem) as info:
-        export_onnx(make(tmp_path / "src"), out)
+        export_onnx(make(tmp_path / "src"), out, max_length=32)
     assert str(tmp_path / "src") in str(info.value)
     assert (out / "export.json").read_text() == '{"keep": true}'
     assert [p.name for p in out.iterdir()] == ["export.json"]
 
 
-def test_missing_tokenizer_is_reported(tmp_path, model_dir):
+def test_missing_tokenizer_is_reported(tmp_path, distilbert_dir):
     broken = tmp_path / "no-tokenizer"
-    shutil.copytree(model_dir, broken)
+    shutil.copytree(distilbert_dir, broken)
     (broken / "tokenizer.json").unlink()
     with pytest.raises(ExportError, match="tokenizer.json is missing"):
-        export_onnx(broken, tmp_path / "out")
+        export_onnx(broken, tmp_path / "out", max_length=32)
 
 
-def test_cli_export_reports_parity(tmp_path, model_dir, capsys):
+def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_dir, capsys):
     from coursekit.cli import main
 
     out = tmp_path / "onnx"
-    rc = main(["export", str(model_dir), "--output", str(out), "--max-length", "32", "--no-int8",
-               "--limit", "12", "--repeats", "2", "--batch-sizes", "1,2", "--seq-len", "32", "--threads", "1"])
-    printed = capsys.readouterr().out
+    rc = main(["export", str(distilbert_dir), "--output", str(out), "--max-length", "32", "--limit", "12",
+               "--repeats", "2", "--batch-sizes", "1,2", "--seq-len", "32", "--threads", "1"])
+    captured = capsys.readouterr()
     assert rc == 0
-    assert "ONNX Runtime fp32" in printed and "ONNX Runtime int8" not in printed
+    assert "ONNX Runtime fp32" in captured.out and "ONNX Runtime int8" in captured.out
+    assert "inputs: input_ids, attention_mask (dynamic batch and sequence axes)" in captured.out
+    assert "Attention 2" in captured.out
+    # not a terminal: one numbered line per step on stderr, each step announced
+    steps = [line for line in captured.err.splitlines() if line.endswith("...")]
+    assert [s.split("] ", 1)[1] for s in steps] == [
+        f"loading {distilbert_dir.name} ...", "exporting to ONNX ...", "fusing for ONNX Runtime ...",
+        "quantizing to int8 ...", "checking parity on 12 texts ...", "timing pytorch ...",
+        "timing onnx_fp32 ...", "timing onnx_int8 ..."]
+    assert steps[0].startswith("coursekit export: [1/8]")
     parity = json.loads((out / "parity.json").read_text())
     assert parity["n_texts"] == 12 and parity["data"] == "sample_reviews.csv (test split)"
     assert parity["engines"]["onnx_fp32"]["agreement"] == 1.0
-    assert not (out / INT8_NAME).exists()
+    assert parity["timing"] == "each engine alone in its own process" and parity["ort_spinning"] is False
+    assert read_manifest(out)["max_length"] == 32
 
 
-def test_cli_export_error_is_one_line(tmp_path, capsys):
+def test_cli_export_without_int8_or_report(tmp_path, distilbert_dir, capsys):
     from coursekit.cli import main
 
-    assert main(["export", str(tmp_path / "nothing"), "--no-report"]) == 2
+    out = tmp_path / "onnx"
+    assert main(["export", str(distilbert_dir), "--output", str(out), "--no-int8", "--no-report",
+                 "--max-length", "16"]) == 0
+    assert "[3/3] fusing for ONNX Runtime: done" in capsys.readouterr().err
+    assert (out / FP32_NAME).exists() and not (out / INT8_NAME).exists() and not (out / "parity.json").exists()
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--no-report"], "no such model folder"),
+    (["--rounds", "0"], "--rounds must be at least 1"),
+    (["--spinning", "--rounds", "-2"], "--rounds must be at least 1"),
+])
+def test_cli_export_error_is_one_line(tmp_path, capsys, distilbert_dir, args, problem):
+    from coursekit.cli import main
+
+    folder = tmp_path / "nothing" if "no such" in problem else distilbert_dir
+    assert main(["export", str(folder), *args]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("coursekit export: error:") and "no such model folder" in err and "\n" not in err
+    assert err.startswith("coursekit export: error:") and problem in err and "\n" not in err

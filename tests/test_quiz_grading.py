@@ -90,7 +90,7 @@ def test_unanswered_and_invalid_answers(key):
     assert blank.answered is False and blank.score == 0 and blank.feedback == "Not answered yet."
     invalid = _grade(quiz, "benefit", ["a"])
     assert invalid.correct is False and invalid.score == 0 and "not one of the options" in invalid.problem
-    assert _grade(quiz, "why-fine-tune", "a").problem == "expected a list of option ids"
+    assert _grade(quiz, "why-fine-tune", "a").problem == "'a' is not a list of option ids"
 
 
 def test_whole_quiz_scores_and_score_line(key):
@@ -100,7 +100,7 @@ def test_whole_quiz_scores_and_score_line(key):
         wrong = grade_quiz(quiz, wrong_answers(quiz))
         assert wrong.auto_score == 0
     result = grade_quiz(key["part2"], {"eval-strategy": "b"})
-    assert result.score_line() == ("Score: 1 / 6 auto-graded points; 6 unanswered; "
+    assert result.score_line() == ("Score: 1 / 7 auto-graded points; 7 unanswered; "
                                    "reflections (4 points) are graded by your instructor")
 
 
@@ -128,4 +128,61 @@ def test_assessed_copy_gives_no_verdict(key):
         if question_result.kind != "reflection":
             assert question_result.correct is None and question_result.explanation is None
             assert question_result.feedback == "Answer saved: feedback comes with your grade."
-    assert result.score_line().startswith("7 of 8 questions answered and saved")
+    assert result.score_line().startswith("5 of 6 questions answered and saved")
+
+
+def test_wrong_types_are_invalid_not_silent_zeros(key):
+    """A list for a single choice and "A" for "a" score 0 but say why; unanswered is not wrong."""
+    quiz = key["part1"]
+    statuses = {
+        "unanswered": _grade(quiz, "benefit", None),
+        "wrong": _grade(quiz, "benefit", "b"),
+        "list": _grade(quiz, "benefit", ["a"]),
+        "case": _grade(quiz, "benefit", "A"),
+    }
+    assert statuses["unanswered"].status == "unanswered" and not statuses["unanswered"].invalid
+    assert statuses["wrong"].status == "wrong" and statuses["wrong"].problem is None
+    assert statuses["list"].status == "invalid" and statuses["list"].problem == "['a'] is not one of the options a, b, c, d"
+    assert statuses["case"].status == "invalid" and "'A' is not one of the options" in statuses["case"].feedback
+
+
+def test_partial_credit_for_multiple_select(key):
+    quiz = key["part1"]  # why-fine-tune: right a, b, c (1 point)
+    question = quiz.question("why-fine-tune")
+    assert grade_question(quiz, question, ["a", "b"]).score == 0  # all or nothing by default
+    partial = grade_question(quiz, question, ["a", "b"], partial_credit=True)
+    assert partial.score == pytest.approx(2 / 3) and partial.status == "partial" and partial.correct is False
+    assert "Partly right" in partial.feedback
+    assert grade_question(quiz, question, ["a", "d"], partial_credit=True).score == 0  # 1 right - 1 wrong
+    assert grade_question(quiz, question, ["a", "b", "d"], partial_credit=True).score == pytest.approx(1 / 3)
+    assert grade_question(quiz, question, ["a", "b", "c"], partial_credit=True).score == 1
+    totals = grade_quiz(quiz, {"why-fine-tune": ["a", "c"]}, partial_credit=True)
+    assert totals.auto_score == pytest.approx(2 / 3)
+
+
+def test_full_credit_for_changed_questions(key):
+    quiz = key["part1"]
+    result = grade_quiz(quiz, {"benefit": "c"}, full_credit=["benefit", "new-head"])
+    assert result["benefit"].score == 1 and result["new-head"].score == 1
+    assert result["benefit"].note == "full points (changed question)"
+    assert result.auto_score == 2
+
+
+def test_a_wrong_answer_shows_the_hint_in_the_key_and_practice_not_assessed(key):
+    quiz = key["part1"]
+    hint = quiz.question("benefit").hint
+    assert hint and _grade(quiz, "benefit", "c").hint == hint
+    assert _grade(quiz, "benefit", "a").hint is None  # right: no hint
+    practice = parse_quiz(release_quiz(quiz, "practice"), source="practice")
+    assert practice.question("benefit").hint == hint
+    assert grade_question(practice, practice.question("benefit"), "c").hint == hint
+    assert grade_question(practice, practice.question("benefit"), "a").hint is None
+    assessed = parse_quiz(release_quiz(quiz, "assessed"), source="assessed")
+    assert assessed.question("benefit").hint is None
+    assert grade_question(assessed, assessed.question("benefit"), "c").hint is None
+
+
+def test_every_shipped_auto_graded_question_has_a_hint(key):
+    for quiz in key.values():
+        for question in quiz.questions:
+            assert question.hint or not question.auto_graded, (quiz.id, question.id)

@@ -53,7 +53,7 @@ def instructor(tmp_path):
 def test_release_holds_no_plain_answer_or_rubric(instructor, tmp_path, mode):
     before = {p.name: p.read_bytes() for p in instructor.iterdir()}
     written = release_quizzes(instructor, tmp_path / "student", mode=mode)
-    assert sorted(p.name for p in written) == ["part1.yml", "part2.yml", "part3.yml"]
+    assert sorted(p.name for p in written) == ["part1.yml", "part2.yml", "part3.yml", "part4.yml"]
     key = load_quizzes(instructor)
     for path in written:
         text = path.read_text()
@@ -67,18 +67,19 @@ def test_release_holds_no_plain_answer_or_rubric(instructor, tmp_path, mode):
                 if len(sentence) > 25:
                     assert _squash(sentence) not in flat, (path.name, sentence)
         if mode == "assessed":
-            assert not keys & {"answer_hash", "explanation_locked", "salt"}
+            assert not keys & {"answer_hash", "explanation_locked", "salt", "hint", "grading"}
         else:
-            assert "answer_hash" in keys and "explanation_locked" in keys
+            assert "answer_hash" in keys and "explanation_locked" in keys and "hint" in keys
+            assert "grading" not in keys
         student = load_quiz(path)  # valid as a student copy
         assert student.mode == mode and student.version == key[data["id"]].version
     assert {p.name: p.read_bytes() for p in instructor.iterdir()} == before
 
 
 def test_default_modes_come_from_each_quiz_and_can_be_overridden(instructor, tmp_path):
-    release_quizzes(instructor, tmp_path / "a")
+    release_quizzes(instructor, tmp_path / "a")  # practice unless the instructor says otherwise
     assert {q.id: q.mode for q in load_quizzes(tmp_path / "a").values()} == {
-        "part1": "practice", "part2": "practice", "part3": "assessed"}
+        "part1": "practice", "part2": "practice", "part3": "practice", "part4": "practice"}
     release_quizzes(instructor, tmp_path / "b", mode={"part1": "assessed"})
     assert load_quizzes(tmp_path / "b")["part1"].mode == "assessed"
     with pytest.raises(QuizError, match="unknown quiz"):
@@ -133,7 +134,33 @@ def test_cli_release(instructor, tmp_path, capsys):
     out = tmp_path / "student"
     assert main(["quiz", "release", "--src", str(instructor), "--out", str(out),
                  "--mode", "practice", "--quiz-mode", "part2=assessed"]) == 0
-    assert capsys.readouterr().out.count("wrote ") == 3
+    assert capsys.readouterr().out.count("wrote ") == 4
     modes = {q.id: q.mode for q in load_quizzes(out).values()}
-    assert modes == {"part1": "practice", "part2": "assessed", "part3": "practice"}
-    assert main(["quiz", "release", "--src", str(instructor), "--out", str(out), "--quiz-mode", "part2=graded"]) == 2
+    assert modes == {"part1": "practice", "part2": "assessed", "part3": "practice", "part4": "practice"}
+    assert main(["quiz", "release", "--src", str(instructor), "--out", str(tmp_path / "x"),
+                 "--quiz-mode", "part2=graded"]) == 2
+
+
+def test_cli_release_refuses_a_non_empty_out_like_release_does(instructor, tmp_path, capsys):
+    out = tmp_path / "student"
+    out.mkdir()
+    (out / "notes.txt").write_text("a student's notes")
+    assert main(["quiz", "release", "--src", str(instructor), "--out", str(out)]) == 2
+    assert "not empty; choose a new folder or pass --overwrite" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert main(["quiz", "release", "--src", str(instructor), "--out", str(out), "--overwrite"]) == 0
+    assert (out / "notes.txt").read_text() == "a student's notes" and (out / "part1.yml").exists()
+
+
+def test_a_hint_survives_practice_release_only(instructor, tmp_path):
+    key = load_quiz(instructor / "part2.yml")
+    practice = parse_quiz(release_quiz(key, "practice"), source="practice")
+    assessed = parse_quiz(release_quiz(key, "assessed"), source="assessed")
+    for question in key.questions:
+        if question.hint:
+            assert practice.question(question.id).hint == question.hint
+            assert assessed.question(question.id).hint is None
+    data = release_quiz(key, "assessed")
+    data["questions"][0]["hint"] = "smuggled"
+    with pytest.raises(QuizError, match="field 'hint': an assessed copy must carry no answer material"):
+        parse_quiz(data, source="assessed")

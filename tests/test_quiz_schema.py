@@ -15,7 +15,7 @@ from coursekit.quiz.schema import AUTO_GRADED_KINDS, KINDS, find_quiz_dir, load_
 
 def test_shipped_quizzes_are_valid_and_cover_every_kind():
     quizzes = load_quizzes(QUIZ_DIR)
-    assert sorted(quizzes) == ["part1", "part2", "part3"]
+    assert sorted(quizzes) == ["part1", "part2", "part3", "part4"]
     kinds = {q.kind for quiz in quizzes.values() for q in quiz.questions}
     assert kinds == set(KINDS)
     for quiz in quizzes.values():
@@ -71,21 +71,32 @@ MALFORMED = [
     ("answer not an option", lambda d: _question(d, "benefit").update(answer="z"), "benefit", "answer"),
     ("missing points", lambda d: _question(d, "new-head").pop("points"), "new-head", "points"),
     ("negative points", lambda d: _question(d, "new-head").update(points=-1), "new-head", "points"),
+    ("infinite points", lambda d: _question(d, "new-head").update(points=float("inf")), "new-head", "points"),
     ("missing explanation", lambda d: _question(d, "label-names").pop("explanation"), "label-names", "explanation"),
     ("true/false answer not bool", lambda d: _question(d, "label-names").update(answer="nope"), "label-names", "answer"),
-    ("unknown field", lambda d: _question(d, "benefit").update(hint="x"), "benefit", "hint"),
+    ("unknown field", lambda d: _question(d, "benefit").update(tip="x"), "benefit", "tip"),
     ("options on true/false", lambda d: _question(d, "label-names").update(options=[{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]), "label-names", "options"),
     ("item answer not an option", lambda d: _question(d, "application")["items"][1].update(answer="gpt3"), "application", "items[1].answer"),
     ("multi-select unknown option", lambda d: _question(d, "why-fine-tune").update(answer=["a", "q"]), "why-fine-tune", "answer"),
     ("duplicate question id", lambda d: _question(d, "new-head").update(id="benefit"), "benefit", "id"),
     ("duplicate option id", lambda d: _question(d, "benefit")["options"][1].update(id="a"), "benefit", "options"),
     ("hash in a key", lambda d: _question(d, "benefit").update(answer_hash="0" * 64), "benefit", "answer_hash"),
+    ("hint quotes the answer", lambda d: _question(d, "benefit").update(hint="Hint: it reduces the need for computational resources."), "benefit", "hint"),
+    ("hint says true or false", lambda d: _question(d, "label-names").update(hint="It is false."), "label-names", "hint"),
+    ("hint on a reflection", lambda d: _question(d, "reflection").update(hint="write more"), "reflection", "hint"),
 ]
+
+
+def _with_everything() -> dict:
+    """Part 1 plus Part 2's true/false and reflection questions: every kind in one file."""
+    data = raw_quiz("part1")
+    data["questions"] += [_question(raw_quiz("part2"), "label-names"), _question(raw_quiz("part2"), "reflection")]
+    return data
 
 
 @pytest.mark.parametrize("label,change,qid,field", MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_quiz_names_file_question_and_field(tmp_path, label, change, qid, field):
-    path = write_quiz(tmp_path, _mutate(raw_quiz("part1"), change))
+    path = write_quiz(tmp_path, _mutate(_with_everything(), change))
     with pytest.raises(QuizError) as info:
         load_quiz(path)
     message = str(info.value)
@@ -133,7 +144,7 @@ def test_json_quiz_files_load_too(tmp_path):
 def test_unquoted_yaml_due_date_is_accepted(tmp_path):
     path = tmp_path / "part3.yml"
     path.write_text((QUIZ_DIR / "part3.yml").read_text().replace(
-        "release_mode: assessed", "release_mode: assessed\ndue: 2026-12-15T23:59:00+00:00"))
+        "release_mode: practice", "release_mode: practice\ndue: 2026-12-15T23:59:00+00:00"))
     assert load_quiz(path).due.isoformat() == "2026-12-15T23:59:00+00:00"
 
 
@@ -152,9 +163,33 @@ def test_quiz_dir_lookup_order(tmp_path, monkeypatch):
 def test_cli_validate_reports_ok_and_errors(tmp_path, capsys):
     assert main(["quiz", "validate", str(QUIZ_DIR)]) == 0
     out = capsys.readouterr().out
-    assert out.count("ok  ") == 3 and "quiz 'part2'" in out
+    assert out.count("ok  ") == 4 and "quiz 'part2'" in out
     path = write_quiz(tmp_path, _mutate(raw_quiz("part1"), lambda d: _question(d, "benefit").update(answer="z")))
     assert main(["quiz", "validate", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("coursekit quiz: error: ") and "question 'benefit': field 'answer'" in err
-    assert len(err.strip().splitlines()) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == f"{path}: question 'benefit': field 'answer': 'z' is not one of the option ids a, b, c, d"
+    assert err[-1] == "coursekit quiz: error: 1 problem(s) in 1 of 1 file(s)" and len(err) == 2
+
+
+def test_validate_reports_every_problem_in_every_file_in_one_run(tmp_path, capsys):
+    """Before: the first problem of the first file, and nothing about two files sharing an id."""
+    folder = tmp_path / "quizzes"
+    first = _mutate(raw_quiz("part1"), lambda d: (_question(d, "benefit").update(answer="z"),
+                                                   _question(d, "new-head").pop("points"),
+                                                   d.update(due="2026-02-30T23:59:00+00:00")))
+    write_quiz(folder, first)
+    second = _mutate(raw_quiz("part2"), lambda d: _question(d, "reflection").update(min_words=999))
+    write_quiz(folder, second)
+    write_quiz(folder, raw_quiz("part3"), name="part3-copy")
+    write_quiz(folder, raw_quiz("part3"))
+    assert main(["quiz", "validate", str(folder)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "part1.yml: question 'benefit': field 'answer': 'z' is not one of the option ids" in err
+    assert "part1.yml: question 'new-head': field 'points': required field is missing" in err
+    assert "part1.yml: field 'due': '2026-02-30T23:59:00+00:00' is not an ISO 8601 date-time" in err
+    assert "part2.yml: question 'reflection': field 'min_words': min_words (999) is above max_words" in err
+    assert "part3.yml: field 'id': quiz id 'part3' is also used by" in err and "part3-copy.yml" in err
+    assert err.strip().endswith("5 problem(s) in 3 of 4 file(s)")
+    assert "ok  " in captured.out and "part3-copy.yml" in captured.out
+    assert "Traceback" not in err

@@ -8,6 +8,7 @@ import ipywidgets
 import pytest
 from quiz_support import QUIZ_DIR, reflection
 
+from coursekit.errors import CoursekitError
 from coursekit.quiz.release import release_quizzes
 from coursekit.quiz.widgets import build_quiz, show_quiz
 
@@ -28,29 +29,32 @@ def test_key_quiz_feedback_score_and_saving(subs):
     assert "coursekit-quiz" in view.widget._dom_classes
     assert "coursekit-check" in view.check_button._dom_classes
     view.question("benefit").inputs[""].value = "a"
-    view.question("label-names").inputs[""].value = True
+    view.question("new-head").inputs[""].value = "a"
     view.question("why-fine-tune").inputs["a"].value = True
     view.check_button.click()
 
     benefit = view.question("benefit").feedback
     assert "Correct." in benefit.value and "pre-trained model already knows" in benefit.value
     assert "coursekit-correct" in benefit._dom_classes and "coursekit-feedback" in benefit._dom_classes
-    wrong = view.question("label-names").feedback
-    assert "Incorrect." in wrong.value and "LABEL_0" in wrong.value
+    assert "coursekit-hint" not in benefit.value
+    wrong = view.question("new-head").feedback
+    assert "Incorrect." in wrong.value and "classifier.*" in wrong.value
+    assert "<div class='coursekit-hint'>Hint: The lesson counted the new weights" in wrong.value
     assert "coursekit-incorrect" in wrong._dom_classes and "coursekit-correct" not in wrong._dom_classes
     assert "coursekit-incorrect" in view.question("why-fine-tune").feedback._dom_classes
-    assert "Not answered yet." in view.question("new-head").feedback.value
-    assert "Score: 1 / 8 auto-graded points; 3 unanswered" in view.score.value
+    assert "Not answered yet." in view.question("deploy-runtime").feedback.value
+    assert "Score: 1 / 7 auto-graded points; 2 unanswered" in view.score.value
 
     saved = json.loads((subs / "s1__part1.json").read_text())
-    assert saved["answers"] == {"benefit": "a", "label-names": True, "why-fine-tune": ["a"]}
+    assert saved["answers"] == {"benefit": "a", "new-head": "a", "why-fine-tune": ["a"]}
+    assert saved["question_fingerprints"] == view.quiz.fingerprints
     assert "check 1" in view.status.value
 
     # fix the answer and check again: feedback flips, the history grows
-    view.question("label-names").inputs[""].value = False
+    view.question("new-head").inputs[""].value = "b"
     view.check_button.click()
-    assert "coursekit-correct" in view.question("label-names").feedback._dom_classes
-    assert "coursekit-incorrect" not in view.question("label-names").feedback._dom_classes
+    assert "coursekit-correct" in view.question("new-head").feedback._dom_classes
+    assert "coursekit-incorrect" not in view.question("new-head").feedback._dom_classes
     assert len(json.loads((subs / "s1__part1.json").read_text())["history"]) == 2
 
 
@@ -97,6 +101,7 @@ def test_practice_copy_in_the_notebook(tmp_path, subs, monkeypatch):
     view.check_button.click()
     wrong, right = view.question("benefit").feedback, view.question("deploy-runtime").feedback
     assert "Not quite. Try again." in wrong.value and "coursekit-explanation" not in wrong.value
+    assert "Hint: Think about what the pre-trained weights already hold" in wrong.value
     assert "Correct." in right.value and "ONNX format" in right.value
     assert (subs / "s2__part1.json").exists()
 
@@ -110,7 +115,10 @@ def test_assessed_copy_only_saves(tmp_path, subs):
     view.check_button.click()
     feedback = view.question("metrics-still-needed").feedback
     assert "feedback comes with your grade" in feedback.value and "coursekit-saved" in feedback._dom_classes
-    assert "1 of 8 questions answered and saved" in view.score.value
+    assert "1 of 6 questions answered and saved" in view.score.value
+    view.question("imbalanced-metric").inputs[""].value = "a"  # wrong, but an assessed copy gives no hint
+    view.check_button.click()
+    assert "coursekit-hint" not in view.question("imbalanced-metric").feedback.value
 
 
 def test_no_student_id_shows_feedback_but_does_not_save(subs):
@@ -168,3 +176,37 @@ def test_typing_the_student_id_later_restores_saved_answers(subs):
     busy.question("benefit").inputs[""].value = "b"  # already answering: nothing is overwritten
     busy.student.value = "s6"
     assert busy.question("benefit").inputs[""].value == "b"
+
+
+def test_long_options_wrap_with_their_buttons(subs):
+    """The quiz carries CSS that lets radio and checkbox labels wrap (issue 16: a long right
+    answer overflowed onto the next option and hid its button); the browser test checks
+    the result on screen."""
+    view = build_quiz("part2", quiz_dir=QUIZ_DIR, submissions_dir=subs, student_id="s1")
+    style = view.widget.children[0]
+    assert "coursekit-style" in style._dom_classes and style.value.startswith("<style>")
+    for rule in (".coursekit-quiz .jupyter-widget-radio-box label", "white-space: normal",
+                 "align-items: flex-start", ".coursekit-quiz .jupyter-widget-checkbox .jupyter-widget-label-basic"):
+        assert rule in style.value
+    long_option = view.question("test-split").inputs[""]
+    assert any(len(label) > 120 for label, _ in long_option.options)
+
+
+def test_a_key_found_by_searching_is_shown_as_the_student_copy(tmp_path, subs, monkeypatch):
+    """Only an explicit location shows the instructor key; the nearest quizzes/ folder
+    holding keys gives the practice copy, and nothing falls back to the repository."""
+    monkeypatch.delenv("COURSEKIT_QUIZ_DIR", raising=False)
+    course = tmp_path / "course"
+    shutil.copytree(QUIZ_DIR, course / "quizzes")
+    (course / "notebooks").mkdir()
+    monkeypatch.chdir(course / "notebooks")
+    searched = build_quiz("part1", submissions_dir=subs, student_id="s7")
+    assert searched.quiz.mode == "practice" and searched.quiz.question("benefit").answer is None
+    assert "Instructor copy" not in searched.widget.children[1].value
+    explicit = build_quiz("part1", quiz_dir=course / "quizzes", submissions_dir=subs, student_id="s7")
+    assert explicit.quiz.is_key and "Instructor copy" in explicit.widget.children[1].value
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(CoursekitError, match="no quiz folder found"):
+        build_quiz("part1", submissions_dir=subs, student_id="s7")

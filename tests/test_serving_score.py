@@ -60,21 +60,101 @@ def test_accepted_requests(body, expected):
     ('{"texts": ["%s"]}' % ("x" * 11), "texts[0] has 11 characters; the limit is 10"),
     ('{"texts": ["a", "b", "c", "d"]}', "holds 4 texts; the limit is 3"),
     (b"\xff\xfe", "not UTF-8"),
+    ("[" * 100_000, "nested too deeply"),
+    ('{"texts": [%s]}' % ("1" * 5000), "not usable JSON: Exceeds the limit (4300 digits)"),
+    ('{"texts": ["abcdefghij", "abcdefghij", "a"]}', "21 characters in all; the limit is 20"),
 ])
 def test_rejected_requests_name_the_problem(body, message):
     with pytest.raises(score.RequestError) as info:
-        score.parse_request(body, max_texts=3, max_chars=10)
-    assert message in str(info.value)
+        score.parse_request(body, max_texts=3, max_chars=10, max_total_chars=20)
+    assert message in str(info.value) and info.value.status == 400
+
+
+def _environ(body: bytes, length: int | None, terminated: bool = False) -> dict:
+    import io
+
+    env = {"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": terminated}
+    if length is not None:
+        env["CONTENT_LENGTH"] = str(length)
+    return env
+
+
+def test_read_body_checks_the_size_before_reading():
+    class Unreadable:
+        def read(self, size=-1):
+            raise AssertionError("the body was read")
+
+    with pytest.raises(score.RequestError, match="body of 2000 bytes is over the limit of 1000") as info:
+        score.read_body({"wsgi.input": Unreadable(), "CONTENT_LENGTH": "2000"}, 1000, 5)
+    assert info.value.status == 413
+    with pytest.raises(score.RequestError, match="over the limit of 1000 bytes") as info:  # chunked: counted
+        score.read_body(_environ(b"x" * 5000, None, terminated=True), 1000, 5)
+    assert info.value.status == 413
+
+
+def test_read_body_reads_exactly_what_was_announced():
+    assert score.read_body(_environ(b'{"text": "hi"}', 14), 1000, 5) == b'{"text": "hi"}'
+    assert score.read_body(_environ(b'{"text": "hi"}EXTRA', 14), 1000, 5) == b'{"text": "hi"}'
+    assert score.read_body(_environ(b"ignored", None), 1000, 5) == b""  # no length, no chunked framing
+    with pytest.raises(score.RequestError, match="ended after 4 of the 100 bytes announced"):
+        score.read_body(_environ(b'{"te', 100), 1000, 5)
+
+
+def test_read_body_cuts_a_late_body_at_its_deadline():
+    """A client that stops sending is cut off: the read ends, and the answer is 408."""
+    import socket
+
+    server_side, client_side = socket.socketpair()
+    try:
+        client_side.sendall(b'{"te')
+        stream = server_side.makefile("rb")
+        with pytest.raises(score.RequestError, match="did not arrive within 0.5 s") as info:
+            score.read_body({"wsgi.input": stream, "CONTENT_LENGTH": "100", "gunicorn.socket": server_side},
+                            1000, 0.5)
+        assert info.value.status == 408
+    finally:
+        server_side.close()
+        client_side.close()
 
 
 def test_cleaning_matches_the_training_pipeline():
+    import dataclasses
+    import itertools
+
     from coursekit.data import clean_text
+    from coursekit.data.cleaning import CleaningConfig
 
     samples = ["Great<br />product!!! 😀 visit https://x.example/a?b=1 NOW",
                "Caf\u00e9 \u201cquoted\u201d it\u2019s \u00bd price\u0085 \u0096 done",
                "<b>BOLD</b> &amp; tabs\tand\nnewlines", "   ", "émoji only 🎉🎉", "A\u200bB ﬁne"]
     for text in samples:
         assert score.clean_text(text) == clean_text(text), text
+    assert set(score.CLEANING_STEPS) == {f.name for f in dataclasses.fields(CleaningConfig)}
+    for flags in itertools.product([True, False], repeat=len(score.CLEANING_STEPS)):
+        steps = dict(zip(score.CLEANING_STEPS, flags))
+        for text in samples:
+            assert score.clean_text(text, steps) == clean_text(text, CleaningConfig(**steps)), (steps, text)
+
+
+def test_cleaning_follows_the_run_card(tmp_path):
+    manifest = {"clean_text": True}
+    assert score.cleaning_of(tmp_path, manifest) == {step: True for step in score.CLEANING_STEPS}
+    assert score.cleaning_of(tmp_path, {"clean_text": False}) is None
+    card = {"cleaning": {"strip_html": True, "remove_urls": False, "normalize_unicode": True,
+                         "remove_special": False, "lowercase": False}}
+    (tmp_path / score.RUN_CARD_NAME).write_text(json.dumps(card))
+    assert score.cleaning_of(tmp_path, manifest) == card["cleaning"]
+    assert score.cleaning_of(tmp_path, {"run_card": {"cleaning": None}, "clean_text": True}) is None
+
+
+@pytest.mark.parametrize("texts, fragment", [
+    (["\U0001F600\U0001F389"], "the text has nothing left to classify"),
+    (["fine", "<br/><b></b>"], "texts[1] has nothing left to classify"),
+    (["ok", "\u200b\u200d"], "texts[1] has nothing left"),
+])
+def test_texts_empty_after_cleaning_get_400(scorer, texts, fragment):
+    response = scorer.run(json.dumps({"texts": texts}))
+    assert response.status_code == 400 and fragment in json.loads(response.get_data())["message"]
 
 
 # --- with the exported model ----------------------------------------------------------------
@@ -195,3 +275,22 @@ def test_endpoint_environment_lists_every_import_of_score():
         assert dist in pinned, f"{module} ({dist}) is imported by score.py but not in {ENDPOINT_CONDA_FILE.name}"
         assert importlib.metadata.version(dist) == pinned[dist], f"{dist}: tested version differs from the pin"
     assert not {"torch", "transformers"} & set(pinned)
+
+
+def test_the_deadline_thread_runs_only_while_bodies_are_read():
+    import socket
+    import threading
+    import time
+
+    server_side, client_side = socket.socketpair()
+    try:
+        client_side.sendall(b'{"text": "hi"}')
+        environ = {"wsgi.input": server_side.makefile("rb"), "CONTENT_LENGTH": "14", "gunicorn.socket": server_side}
+        assert score.read_body(environ, 1000, 0.3) == b'{"text": "hi"}'
+    finally:
+        server_side.close()
+        client_side.close()
+    until = time.monotonic() + 10
+    while any(t.name == "coursekit-body-deadlines" for t in threading.enumerate()) and time.monotonic() < until:
+        time.sleep(0.05)
+    assert not any(t.name == "coursekit-body-deadlines" for t in threading.enumerate())

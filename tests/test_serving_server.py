@@ -1,14 +1,11 @@
-"""The scoring script in the real azmlinfsrv process: HTTP on loopback, good and bad requests."""
+"""The scoring script in the real azmlinfsrv process: HTTP on loopback, good and bad requests,
+slow and oversized requests. (Starting and stopping the server: test_serving_cli.py.)"""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
 
 import psutil
@@ -18,6 +15,7 @@ import deploy_support
 from coursekit.errors import ServingError
 from coursekit.serving.inference_server import exposure_warning, is_loopback
 from coursekit.serving.local_server import free_port, resolve_export_dir, start_server
+from coursekit.serving.settings import ServerSettings
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +25,48 @@ def exported(tmp_path_factory):
     return deploy_support.export_dir(tmp_path_factory)
 
 
+# one worker with four threads: what one slow client holds is a thread, not the worker
+SETTINGS = ServerSettings(workers=1, http_threads=4, ort_threads=1, max_texts=16, max_body_bytes=64 * 1024,
+                          body_timeout_s=2)
+
+
 @pytest.fixture(scope="module")
 def server(exported, tmp_path_factory):
     home = tmp_path_factory.mktemp("server-home")
-    srv = start_server(exported, port=free_port(), threads=1, log_path=home / "server.log",
-                       env={"HOME": str(home), "COURSEKIT_MAX_TEXTS": "16"})
+    srv = start_server(exported, port=free_port(), settings=SETTINGS, log_path=home / "server.log",
+                       env={"HOME": str(home)})
     yield srv
     srv.stop()
+
+
+def _raw_exchange(port: int, head: bytes, body: bytes = b"", wait: float = 30.0) -> bytes:
+    """Send ``head`` + ``body`` on a fresh connection and return what the server answers."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(head + body)
+        return _read_response(sock)
+
+
+def _read_response(sock) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + _content_length(data):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _content_length(data: bytes) -> int:
+    for line in data.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":")[1])
+    return 0
+
+
+def _post_head(port: int, length: int | None, extra: str = "") -> bytes:
+    framing = f"Content-Length: {length}\r\n" if length is not None else "Transfer-Encoding: chunked\r\n"
+    return (f"POST /score HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"{framing}{extra}\r\n").encode()
 
 
 def _listening_addresses(pid: int, port: int) -> set[str]:
@@ -73,6 +106,12 @@ def test_scores_texts_over_http(server):
     ({"texts": ["x"] * 17}, "the limit is 16"),
     ({"text": "y" * 5001}, "the limit is 5000"),
     ("", "request body is empty"),
+    ("[" * 30_000, "nested too deeply"),
+    ('{"text": %s}' % ("9" * 5000), "not usable JSON"),
+    ({"texts": ["fine", "\U0001F600\U0001F389"]}, "texts[1] has nothing left to classify after cleaning"),
+    ({"text": "\u200b\u200b"}, "nothing left to classify"),
+    ({"text": "<p><br/></p>"}, "nothing left to classify"),
+    ({"texts": ["y" * 4000] * 6}, "24000 characters in all"),
 ])
 def test_bad_requests_get_400_with_a_message(server, payload, fragment):
     status, body = server.score(payload)
@@ -80,49 +119,45 @@ def test_bad_requests_get_400_with_a_message(server, payload, fragment):
     assert fragment in body["message"]
 
 
-def test_stop_by_pid_ends_server_and_workers(exported, tmp_path):
-    srv = start_server(exported, threads=1, log_path=tmp_path / "log.txt", env={"HOME": str(tmp_path)})
-    workers = [p.pid for p in psutil.Process(srv.pid).children(recursive=True)]
-    assert workers, "gunicorn should have started a worker"
-    srv.stop()
-    assert not psutil.pid_exists(srv.pid) or psutil.Process(srv.pid).status() == psutil.STATUS_ZOMBIE
-    deadline = time.monotonic() + 10
-    while any(psutil.pid_exists(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(psutil.pid_exists(w) for w in workers)
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", srv.port), timeout=1).close()
+def test_get_is_refused_with_405(server):
+    request = urllib.request.Request(server.score_url, method="GET")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=30)
+    assert info.value.code == 405 and "POST" in json.loads(info.value.read())["message"]
 
 
-def test_cli_serve_runs_in_the_foreground_until_interrupted(exported, tmp_path):
-    port = free_port()
-    env = {**os.environ, "HOME": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "coursekit.cli", "serve", str(exported), "--port", str(port),
-                             "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        first = proc.stdout.readline()
-        assert f"http://127.0.0.1:{port}/score" in first, first
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/score", method="POST",
-                                         data=json.dumps({"texts": ["nice"]}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            assert response.status == 200
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out
-    assert "stopping the server" in out
+def test_a_held_connection_does_not_block_other_requests(server):
+    """A client that sends 4 bytes of a 100-byte body and waits holds one thread, not the server;
+    at the body deadline it is answered 408 and its thread is free again."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as slow:
+        slow.sendall(_post_head(server.port, 100) + b'{"te')
+        for _ in range(3):
+            status, body = server.score({"text": "still answered"}, timeout=20)
+            assert status == 200, body
+        answer = _read_response(slow)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"did not arrive within 2 s" in answer
 
 
-def test_cli_serve_refuses_a_busy_port(exported, capsys):
-    from coursekit.cli import main
+def test_an_oversized_body_gets_413_before_it_is_read(server):
+    # announces a gigabyte and sends none of it: the answer comes from the header alone
+    answer = _raw_exchange(server.port, _post_head(server.port, 10**9))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"over the limit of 65536 bytes" in answer
 
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        assert main(["serve", str(exported), "--port", str(busy.getsockname()[1])]) == 2
-    err = capsys.readouterr().err
-    assert "choose another --port" in err
+
+def test_an_oversized_chunked_body_gets_413(server):
+    payload = json.dumps({"text": "x" * 70_000}).encode()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(payload[i:i + 8192]), payload[i:i + 8192])
+                       for i in range(0, len(payload), 8192)) + b"0\r\n\r\n"
+    answer = _raw_exchange(server.port, _post_head(server.port, None), chunked)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_a_normal_start_logs_no_traceback(server):
+    server.score({"text": "fine"})
+    log = server.log_path.read_text(errors="replace")
+    assert "Worker with pid" in log and "Traceback" not in log, log[-3000:]
 
 
 def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
@@ -135,6 +170,26 @@ def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
         resolve_export_dir(tmp_path)
     with pytest.raises(ServingError, match="not an exported model folder"):
         start_server(trained, wait=False)
+
+
+def test_a_trained_model_is_served_as_its_run_card_says(tmp_path_factory, tmp_path):
+    """`coursekit serve MODEL` exports with the run card's max length and cleaning, once."""
+    from coursekit.runcard import RunCard, model_fingerprint, write_run_card
+    from coursekit.serving import score
+
+    trained = tmp_path / "trained"
+    shutil.copytree(deploy_support.classifier_dir(tmp_path_factory), trained)
+    cleaning = {"strip_html": True, "remove_urls": True, "normalize_unicode": True, "remove_special": False,
+                "lowercase": True}
+    write_run_card(trained, RunCard(tier="offline", base_model="minilm", max_length=32, labels=["NEGATIVE", "POSITIVE"],
+                                    cleaning=cleaning, data={}, split={"seed": 0},
+                                    model_fingerprint=model_fingerprint(trained)))
+    export = resolve_export_dir(trained)
+    assert export == trained / "onnx"
+    model = score.OnnxSentimentClassifier(export)
+    assert model.max_length == 32 and model.cleaning == cleaning
+    stamp = (export / "export.json").stat().st_mtime_ns
+    assert resolve_export_dir(trained) == export and (export / "export.json").stat().st_mtime_ns == stamp
 
 
 def test_exposure_warning():

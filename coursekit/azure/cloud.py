@@ -211,7 +211,12 @@ def example_texts(path: str | os.PathLike | None) -> list[str]:
     if path is None:
         return ["The delivery was fast and the product works perfectly.",
                 "Broken on arrival and support never answered."]
-    lines = [l.strip() for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc)
+        raise AzureSetupError(f"--file {path}: cannot read the texts ({reason})") from exc
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
     if not lines:
         raise AzureSetupError(f"{path}: no texts (one per line)")
     return lines

@@ -59,11 +59,26 @@ def load_price_table(path: str | os.PathLike | None = None) -> dict:
     path = Path(path)
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise AzureSetupError(f"{path}: cannot read the price table ({exc})") from exc
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON, or bytes that are not UTF-8
+        raise AzureSetupError(f"--prices {path}: cannot read the price table ({exc})") from exc
+    if not isinstance(table, dict):
+        raise AzureSetupError(f"--prices {path}: expected a JSON object like the built-in table (as_of, currency, "
+                              "prices)")
     missing = {"as_of", "currency", "prices"} - set(table)
     if missing:
-        raise AzureSetupError(f"{path}: price table lacks {', '.join(sorted(missing))}")
+        raise AzureSetupError(f"--prices {path}: price table lacks {', '.join(sorted(missing))}")
+    if not isinstance(table["prices"], dict):
+        raise AzureSetupError(f"--prices {path}: 'prices' must map each VM size to its price entry")
+    for size in table["prices"]:
+        try:
+            price = vm_price(size, table)
+        except (TypeError, ValueError) as exc:
+            raise AzureSetupError(f"--prices {path}: price of {size!r} is not [USD per hour, vCPUs, memory GiB, "
+                                  "GPUs, GPU model] or an object with those fields") from exc
+        rate = price.usd_per_hour
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < float("inf"):
+            raise AzureSetupError(f"--prices {path}: price of {size!r} must be a number of USD per hour, "
+                                  f"got {rate!r}")
     return table
 
 

@@ -1,7 +1,6 @@
 """Keep endpoint keys, tokens and workspace ids out of printed output and logs."""
 from __future__ import annotations
 
-import logging
 import re
 
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
@@ -30,15 +29,3 @@ def redact(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
     text = _BEARER.sub(lambda m: f"{m['name']}{MASK}", text)
     return _UUID.sub(lambda m: mask_id(m.group(0)), text)
 
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that runs :func:`redact` over every record's message."""
-
-    def __init__(self, secrets: tuple[str, ...] = ()):
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), self.secrets)
-        record.args = ()
-        return True

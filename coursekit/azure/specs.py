@@ -1,7 +1,7 @@
 """Azure ML resources of the course, built with the ``azure-ai-ml`` SDK.
 
-Each builder returns an SDK entity whose defaults match the reviewed YAML in the
-repository's ``azureml/`` folder (``tests/test_azure_specs.py`` keeps them equal), so a
+Each builder returns an SDK entity; the YAML in the repository's ``azureml/`` folder is
+generated from these builders (:mod:`.yaml_specs`, ``coursekit azure specs --write``), so a
 student can use either the Python API, ``coursekit azure ...`` or ``az ml ... -f``.
 Nothing here talks to Azure: building and validating specs works offline.
 """
@@ -18,10 +18,8 @@ import yaml
 
 from ..errors import AzureSetupError
 from ..serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
+from ..serving.settings import DEFAULT_SETTINGS, ServerSettings
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ROOT = PACKAGE_ROOT.parent
-SPEC_DIR = PROJECT_ROOT / "azureml"
 
 TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
 ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest"
@@ -51,33 +49,44 @@ class TrainingOptions:
 
 @dataclass
 class DeploymentOptions:
-    """What the online endpoint serves and on which VMs."""
+    """What the online endpoint serves and on which VMs.
+
+    ``server`` holds the processes, threads and request limits measured by
+    ``benchmarks/serve_load.py`` on 2 cores (hence a 2-vCPU VM size); they reach the
+    endpoint as environment variables, and its concurrency limit is workers x threads.
+    """
 
     endpoint: str = "coursekit-sentiment"
     slot: str = "blue"
-    instance_type: str = "Standard_DS3_v2"
+    instance_type: str = "Standard_F2s_v2"
     instance_count: int = 1
     model: str = "azureml:coursekit-sentiment-onnx:1"
     environment: str = "azureml:coursekit-endpoint:1"
-    max_texts: int = 64
-    max_chars: int = 5000
+    server: ServerSettings = DEFAULT_SETTINGS
     request_timeout_ms: int = 5000
-    max_concurrent_requests: int = 2
     collect_data: bool = True
+
+    @property
+    def max_concurrent_requests(self) -> int:
+        return self.server.max_concurrent_requests
 
 
 def _check_code_folder() -> Path:
-    if not (PROJECT_ROOT / "pyproject.toml").is_file():
-        raise AzureSetupError(f"the training job uploads the course repository, but {PROJECT_ROOT} is not a "
-                              "checkout of it (no pyproject.toml): run from a git clone of the course")
-    return PROJECT_ROOT
+    """The course checkout the training job uploads as its code."""
+    from ..paths import project_root
+
+    root = project_root()
+    if root is None:
+        raise AzureSetupError("the training job uploads the course repository, but this coursekit is installed "
+                              "without one (no pyproject.toml beside the package): run from a git clone of the course")
+    return root
 
 
 def training_environment(conda_file: str | os.PathLike | None = None):
     """GPU training environment: CUDA base image + the course's ``environment.yml``."""
     from azure.ai.ml.entities import Environment
 
-    conda_file = Path(conda_file or PROJECT_ROOT / "environment.yml")
+    conda_file = Path(conda_file or _check_code_folder() / "environment.yml")
     if not conda_file.is_file():
         raise AzureSetupError(f"{conda_file}: the conda file of the training environment is missing")
     return Environment(name="coursekit-train", image=TRAIN_IMAGE, conda_file=str(conda_file), tags=dict(TAGS),
@@ -104,7 +113,7 @@ def reviews_data_asset(path: str | os.PathLike, name: str = "coursekit-reviews")
                 description="Labelled customer reviews (CSV with text and label columns) for fine-tuning")
 
 
-def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx"):
+def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-onnx", must_exist: bool = True):
     """The exported folder (``coursekit export``) as a custom model to register."""
     from azure.ai.ml.constants import AssetTypes
     from azure.ai.ml.entities import Model
@@ -112,7 +121,7 @@ def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-o
     from ..export.manifest import is_export_dir
 
     export_dir = Path(export_dir)
-    if not is_export_dir(export_dir):
+    if must_exist and not is_export_dir(export_dir):
         raise AzureSetupError(f"{export_dir}: not an exported model (export.json + model.onnx); "
                               "run `coursekit export MODEL_DIR --output DIR` first")
     return Model(name=name, path=str(export_dir), type=AssetTypes.CUSTOM_MODEL, tags={**TAGS, "format": "onnx"},
@@ -147,7 +156,7 @@ def online_deployment(options: DeploymentOptions | None = None):
         instance_type=o.instance_type,
         instance_count=o.instance_count,
         app_insights_enabled=True,
-        environment_variables={"COURSEKIT_MAX_TEXTS": str(o.max_texts), "COURSEKIT_MAX_CHARS": str(o.max_chars)},
+        environment_variables=o.server.environment(),
         request_settings=OnlineRequestSettings(request_timeout_ms=o.request_timeout_ms,
                                                max_concurrent_requests_per_instance=o.max_concurrent_requests),
         liveness_probe=ProbeSettings(initial_delay=10, period=10, timeout=2, success_threshold=1, failure_threshold=30),

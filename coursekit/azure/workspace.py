@@ -73,6 +73,9 @@ def resolve_workspace(subscription_id: str | None = None, resource_group: str | 
                 data = json.loads(config_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise AzureSetupError(f"{config_path}: not a readable workspace config.json ({exc})") from exc
+            if not isinstance(data, dict):
+                raise AzureSetupError(f"{config_path}: not a workspace config.json (expected a JSON object with "
+                                      "subscription_id, resource_group, workspace_name); check --config")
             for key in given:
                 alias = "workspace" if key == "workspace_name" else key
                 value = data.get(key) or data.get(alias)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def _workspace_options(p: argparse.ArgumentParser) -> None:
@@ -23,9 +24,12 @@ def _training_options(p: argparse.ArgumentParser) -> None:
 
 
 def _deployment_options(p: argparse.ArgumentParser, slot_default: str = "blue") -> None:
+    from ..azure.specs import DeploymentOptions
+
     p.add_argument("--endpoint", default="coursekit-sentiment", help="endpoint name (unique per region)")
     p.add_argument("--slot", default=slot_default, choices=["blue", "green"], help="deployment slot")
-    p.add_argument("--instance-type", default="Standard_DS3_v2", help="VM size of the deployment")
+    p.add_argument("--instance-type", default=DeploymentOptions.instance_type,
+                   help="VM size of the deployment (default: %(default)s, 2 vCPUs as the serving settings were measured)")
     p.add_argument("--instance-count", type=int, default=1, help="number of instances")
 
 
@@ -45,12 +49,20 @@ def add_parser(subparsers) -> None:
     plan.add_argument("--brief", action="store_true", help="the cost table only, not the specs")
     plan.set_defaults(func=run_plan)
 
+    yaml_files = sub.add_parser("specs", help="check or rewrite the Azure ML YAML in azureml/ from the SDK builders",
+                                description="azureml/*.yml is generated from coursekit/azure/specs.py: without "
+                                            "options, list the files that differ from the builders; --write "
+                                            "rewrites them.")
+    yaml_files.add_argument("--write", action="store_true", help="rewrite every file in azureml/")
+    yaml_files.set_defaults(func=run_specs)
+
     train = sub.add_parser("train", help="run `coursekit train` as a command job on a GPU cluster")
     _workspace_options(train)
     _training_options(train)
     train.add_argument("--data", help="local CSV to upload, or an azureml:NAME:VERSION data asset "
                                       "(default: the project's sample reviews)")
-    train.add_argument("--profile", default="full", choices=["full", "offline"], help="tier on the cluster")
+    train.add_argument("--job-tier", default="full", choices=["full", "offline"],
+                       help="the tier the job trains on, on the GPU cluster (default: full; not the local tier)")
     train.add_argument("--no-stream", action="store_true", help="submit and return without streaming the log")
     train.add_argument("train_args", nargs=argparse.REMAINDER, help="after --: more `coursekit train` options")
     train.set_defaults(func=run_train)
@@ -112,6 +124,20 @@ def _client(args):
     return ml_client(workspace, get_credential())
 
 
+def run_specs(args) -> int:
+    from ..azure.yaml_specs import stale_files, write_all
+
+    if args.write:
+        for path in write_all():
+            print(f"wrote {path}")
+        return 0
+    stale = stale_files()
+    for name in stale:
+        print(f"azureml/{name} differs from the builders")
+    print("azureml/ is current" if not stale else "run `coursekit azure specs --write` to regenerate it")
+    return 1 if stale else 0
+
+
 def run_plan(args) -> int:
     from ..azure.plan import build_plan
 
@@ -121,24 +147,60 @@ def run_plan(args) -> int:
     return 0
 
 
+def _checked_train_args(argv: list[str]) -> list[str]:
+    """The extra `coursekit train` options for the job, checked here (before anything is uploaded)
+    with the same parser the job will use, and written back from the settings they set."""
+    from ..errors import ConfigError
+    from ..options import to_cli_arguments, values_from_args
+    from ..train.config import DataConfig, TrainConfig
+    from .train_cmd import add_parser as add_train_parser
+
+    if not argv:
+        return []
+    probe = argparse.ArgumentParser(prog="coursekit azure train --", add_help=False)
+    add_train_parser(probe.add_subparsers(dest="command"))
+    try:
+        parsed = probe.parse_args(["train", "--output", "job-output", *argv])
+    except SystemExit as exc:
+        raise ConfigError(f"the `coursekit train` options after -- are not valid: {' '.join(argv)} "
+                          "(see `coursekit train --help`)") from exc
+    train = {k: v for k, v in values_from_args(parsed, TrainConfig).items() if k != "output_dir"}
+    data = {k: v for k, v in values_from_args(parsed, DataConfig).items() if k != "data"}
+    literal = ["--literal"] if parsed.literal else []
+    return to_cli_arguments(data, DataConfig) + to_cli_arguments(train, TrainConfig) + literal
+
+
 def run_train(args) -> int:
     from ..azure import cloud
     from ..profiles import sample_reviews_path
 
     options = _training(args)
-    options.profile = args.profile
+    options.profile = args.job_tier
     options.data = args.data or str(sample_reviews_path())
-    options.extra_args = args.train_args[1:] if args.train_args[:1] == ["--"] else list(args.train_args)
+    options.extra_args = _checked_train_args(args.train_args[1:] if args.train_args[:1] == ["--"] else
+                                             list(args.train_args))
     job = cloud.submit_training(_client(args), options, stream=not args.no_stream)
     return 0 if args.no_stream or str(job.status).lower() == "completed" else 1
 
 
 def run_deploy(args) -> int:
+    """Cheap checks first: the folder, the workspace and the credentials, the workspace
+    itself; only then the export (tens of seconds) when MODEL_DIR is not exported yet."""
     from ..azure import cloud
+    from ..errors import CoursekitError
     from ..serving.local_server import resolve_export_dir
 
-    export_dir = resolve_export_dir(args.model_dir)
-    cloud.deploy(_client(args), export_dir, _deployment(args), traffic=args.traffic)
+    try:
+        export_dir = resolve_export_dir(args.model_dir, export_if_needed=False)
+    except CoursekitError:
+        if not (Path(args.model_dir) / "config.json").is_file():
+            raise  # no such folder, or neither exported nor trained: says which
+        export_dir = None  # a trained model: exported below, once the cloud side is known to work
+    client = _client(args)
+    if export_dir is None:
+        cloud.connect(client)
+        export_dir = resolve_export_dir(args.model_dir)
+    cloud.deploy(client, export_dir, _deployment(args), traffic=args.traffic)
     return 0
 
 

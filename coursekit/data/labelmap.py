@@ -7,7 +7,6 @@ rows with that label (neutral ratings, say); the drops are counted in the data r
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Mapping
 
@@ -48,7 +47,7 @@ def parse_label_map(value: str | Path | Mapping | None) -> dict[str, int] | None
 def normalize_label_map(mapping: Mapping, source: str = "label_map") -> dict[str, int]:
     """Lower-case, stripped spellings to 0, 1 or SKIP; both classes must appear."""
     if not isinstance(mapping, Mapping) or not mapping:
-        raise DataError(f"{source}: expected a non-empty mapping of label spellings to 0/1")
+        raise DataError(f"--label-map {source}: expected a non-empty mapping of label spellings to 0/1")
     out = {}
     for key, val in mapping.items():
         word = str(val).strip().lower()
@@ -63,10 +62,6 @@ def normalize_label_map(mapping: Mapping, source: str = "label_map") -> dict[str
 def _read_file(path: Path):
     if not path.is_file():
         raise DataError(f"--label-map {path}: no such file")
-    import yaml
+    from ..options import load_settings_file  # size-limited, UTF-8, no YAML aliases
 
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise DataError(f"--label-map {path}: not a valid mapping ({str(exc).splitlines()[0]})") from exc
+    return load_settings_file(path, option="--label-map", error=DataError)

@@ -13,6 +13,7 @@ import numpy as np
 from sklearn import metrics as skm
 
 from coursekit.errors import EvaluationError
+from coursekit.metrics import scores
 
 POSITIVE = 1
 
@@ -59,15 +60,9 @@ def point_metrics(y_true, y_pred, y_prob=None) -> dict:
     result = {
         "n": int(len(y_true)),
         "n_positive": int(y_true.sum()),
-        "accuracy": float(skm.accuracy_score(y_true, y_pred)),
-        "precision": float(skm.precision_score(y_true, y_pred, pos_label=POSITIVE, zero_division=0)),
-        "recall": float(skm.recall_score(y_true, y_pred, pos_label=POSITIVE, zero_division=0)),
-        "f1": float(skm.f1_score(y_true, y_pred, pos_label=POSITIVE, zero_division=0)),
-        "precision_macro": float(
-            skm.precision_score(y_true, y_pred, average="macro", labels=labels, zero_division=0)
-        ),
-        "recall_macro": float(skm.recall_score(y_true, y_pred, average="macro", labels=labels, zero_division=0)),
-        "f1_macro": float(skm.f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0)),
+        **{name: score(y_true, y_pred) for name, score in scores.SCORES.items()},
+        **{f"{name}_macro": scores.SCORES[name](y_true, y_pred, average="macro")
+           for name in ("precision", "recall", "f1")},
         "confusion_matrix": skm.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
     }
     if y_prob is not None:
@@ -81,9 +76,9 @@ def point_metrics(y_true, y_pred, y_prob=None) -> dict:
 
 
 METRIC_FUNCTIONS: dict[str, Callable] = {
-    "accuracy": skm.accuracy_score,
-    "f1": lambda t, p: skm.f1_score(t, p, pos_label=POSITIVE, zero_division=0),
-    "f1_macro": lambda t, p: skm.f1_score(t, p, average="macro", labels=[0, 1], zero_division=0),
+    "accuracy": scores.accuracy,
+    "f1": scores.f1,
+    "f1_macro": lambda t, p: scores.f1(t, p, average="macro"),
 }
 
 

@@ -90,6 +90,7 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=LABEL_NAMES, path=None) -> F
         text.set_text(f"{counts[i, j]}\n({share:.0%} of true {labels[i]})")
         text.set_fontsize(9)
     ax.set(xlabel="Predicted label", ylabel="True label", title=f"Confusion matrix (n = {len(y_true)})")
+    ax.grid(False)  # grid lines would cross the counts (notebooks may turn axes.grid on globally)
     return _finish(fig, path)
 
 
@@ -126,6 +127,7 @@ def plot_loss_curves(history, *, path=None) -> Figure:
         twin.plot(*zip(*accuracies), "^--", color="tab:green", label="validation accuracy")
         twin.set_ylabel("Validation accuracy")
         twin.set_ylim(0, 1.02)
+        twin.grid(False)  # its ticks differ from the loss axis: a second grid would not line up
         more, more_names = twin.get_legend_handles_labels()
     else:
         more, more_names = [], []
@@ -197,4 +199,42 @@ def plot_slice_metrics(table, *, metric: str = "accuracy", path=None) -> Figure:
     ax.set(xlabel=metric.replace("_", " "), ylabel="Slice", xlim=(0, 1.1), title=f"{metric.replace('_', ' ').capitalize()} per slice"
            + (" (orange: too few rows to judge)" if any(slices["small"]) else ""))
     ax.grid(alpha=0.3, axis="x")
+    return _finish(fig, path)
+
+
+def plot_cross_validation_table(model, baseline, *, title: str | None = None, path=None) -> Figure:
+    """The cross-validation comparison as a picture: mean ± std per metric, folds ahead, and
+    the sentence that interprets it. ``model``/``baseline``: CrossValResults or their ``to_dict()``."""
+    import textwrap
+
+    from coursekit.evaluation.interpret import describe_cross_validation, fold_values
+
+    metrics = [("accuracy", "Accuracy"), ("f1", "F1"), ("roc_auc", "ROC AUC")]
+    lead = fold_values(model, "accuracy") - fold_values(baseline, "accuracy")
+    rows, names = [], []
+    for label, result in (("fine-tuned", model), ("TF-IDF + logistic regression", baseline)):
+        cells = []
+        for key, _ in metrics:
+            values = fold_values(result, key)
+            cells.append(f"{values.mean():.3f} ± {values.std(ddof=1):.3f}")
+        names.append(label)
+        rows.append(cells)
+    rows[0].append(f"{int((lead > 0).sum())} of {len(lead)}")
+    rows[1].append(f"{int((lead < 0).sum())} of {len(lead)}")
+    sentence = textwrap.wrap(describe_cross_validation(model, baseline), 150)
+    height = 2.2 + 0.17 * len(sentence)
+    fig = Figure(figsize=(9.5, height))
+    ax = fig.add_axes((0.0, (0.25 + 0.17 * len(sentence)) / height, 1.0, 1.35 / height))
+    ax.axis("off")
+    table = ax.table(cellText=[[name, *row] for name, row in zip(names, rows)],
+                     colLabels=["", *(m for _, m in metrics), "folds ahead"], colWidths=[0.28] + [0.17] * 4,
+                     cellLoc="center", bbox=(0.02, 0.0, 0.96, 1.0))
+    table.auto_set_font_size(False)
+    table.set_fontsize(10)
+    best = 0 if lead.mean() >= 0 else 1
+    for column in range(len(metrics) + 2):
+        table[best + 1, column].set_facecolor("#e3f1e3")
+    fig.suptitle(title or f"{len(lead)}-fold cross-validation, mean ± standard deviation over folds",
+                 fontsize=11, y=1 - 0.12 / height, va="top")
+    fig.text(0.02, 0.12 / height, "\n".join(sentence), fontsize=8.5, va="bottom", ha="left")
     return _finish(fig, path)

@@ -94,6 +94,13 @@ def load_trained_model(model_dir: str | os.PathLike):
     return model, tokenizer
 
 
+def _run_card_max_length(folder) -> int | None:
+    """The max length the model was trained with (its run card), if it has one."""
+    from coursekit.runcard import has_run_card, read_run_card
+
+    return read_run_card(folder).max_length if has_run_card(folder) else None
+
+
 def positive_index(config) -> int:
     """Index of the POSITIVE logit: from ``config.label2id`` when it names it, else 1."""
     if getattr(config, "num_labels", 2) != 2:
@@ -127,7 +134,10 @@ def predict(
     from tqdm.auto import tqdm
 
     if isinstance(model, (str, os.PathLike)):
-        model, tokenizer = load_trained_model(model)
+        folder = model
+        model, tokenizer = load_trained_model(folder)
+        if max_length is None:
+            max_length = _run_card_max_length(folder)
     elif isinstance(model, tuple):
         model, tokenizer = model
     if tokenizer is None:
@@ -136,7 +146,7 @@ def predict(
         raise EvaluationError(f"batch_size must be at least 1, got {batch_size}")
     examples = read_examples(data, text_column, label_column)
     pos = positive_index(model.config)
-    if max_length is None:
+    if max_length is None:  # (model, tokenizer) without a folder: the tokenizer's own limit
         max_length = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     was_training = model.training

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import hashlib
-import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,55 +184,30 @@ def render_html(analysis: Analysis, payload: dict, pngs: dict[str, bytes]) -> st
     if "ci" in m:
         rows.append(("Intervals", f"{m['ci']['confidence']:.0%} percentile bootstrap, "
                                   f"{m['ci']['n_resamples']} resamples, seed {m['ci']['seed']}"))
-    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-
-    def info_table(info: dict) -> str:
-        return "".join(
-            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in info.items()
-        )
-
-    figures = "".join(
-        f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,'
-        f'{base64.b64encode(pngs[name]).decode("ascii")}"><figcaption>{html.escape(title)} '
-        f'(<code>{html.escape(name)}</code>)</figcaption></figure>'
-        for name, (title, _) in analysis.figures.items()
-    )
     slices = analysis.slices.drop(columns=["precision", "recall"])
     mistakes = analysis.mistakes.copy()
     if not mistakes.empty:
         mistakes["text"] = [t if len(t) <= 300 else t[:297] + "..." for t in mistakes["text"]]
-    mistakes_html = _table(mistakes) if not mistakes.empty else "<p>No mistakes.</p>"
-    history_html = _table(pd.DataFrame(analysis.history)) if analysis.history else (
-        "<p>No training history was found beside the model, so there is no loss curve.</p>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>coursekit evaluation report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
-h1 {{ margin-bottom: 0.2rem; }} h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; margin-top: 2rem; }}
-table {{ border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }}
-th, td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }}
-.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 1rem; }}
-figure {{ margin: 0; }} img {{ max-width: 100%; }} figcaption {{ font-size: 0.85rem; color: #555; }}
-.muted {{ color: #666; font-size: 0.85rem; }}
-</style></head><body>
-<h1>Sentiment model evaluation</h1>
-<p class="muted">Created {html.escape(payload['created'])} by coursekit {html.escape(str(payload['coursekit_version']))}.
-{m['n']} reviews, {m['n_positive']} POSITIVE.</p>
-<h2>Model</h2><table>{info_table(payload['model'])}</table>
-<h2>Data</h2><table>{info_table(payload['data'])}</table>
-<h2>Metrics</h2><table>{summary}</table>
-<h2>Plots</h2><div class="grid">{figures}</div>
-<h2>Slices (bias check)</h2>
-<p class="muted">Gap = slice minus overall; a negative gap means the model does worse on that slice.
-Slices marked <code>small</code> have too few reviews to judge.</p>
-{_table(slices)}
-<h2>Most confident mistakes</h2>
-{mistakes_html}
-<h2>Training history</h2>
-{history_html}
-</body></html>
-"""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        created=payload["created"], version=payload["coursekit_version"], n=m["n"], n_positive=m["n_positive"],
+        model=payload["model"], data=payload["data"], summary=rows,
+        figures=[{"name": name, "title": title, "png": base64.b64encode(pngs[name]).decode("ascii")}
+                 for name, (title, _) in analysis.figures.items()],
+        slices_table=_table(slices),
+        mistakes_table=_table(mistakes) if not mistakes.empty else "",
+        history_table=_table(pd.DataFrame(analysis.history)) if analysis.history else "",
+    )
+
+
+def _environment():
+    """Jinja with HTML autoescaping; the template lives in coursekit/templates/report/ (like the lessons')."""
+    import jinja2
+
+    from coursekit.paths import package_file
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(package_file("templates", "report"))),
+                              autoescape=True, trim_blocks=False)
 
 
 def summary_lines(analysis: Analysis) -> list[str]:

@@ -105,8 +105,7 @@ def most_confident_mistakes(predictions: Predictions, n: int = 10):
     frame["label"] = [LABEL_NAMES[i] for i in frame["label"]]
     frame["predicted"] = [LABEL_NAMES[i] for i in frame["predicted"]]
     wrong = frame[~frame["correct"]].drop(columns=["correct"])
-    wrong = wrong.sort_values("confidence", ascending=False, kind="stable").head(n)
-    if "row" not in wrong.columns:  # data from coursekit.data keeps its source row id in "row"
-        return wrong.reset_index(names="row")
-    wrong.insert(0, "row", wrong.pop("row"))
-    return wrong.reset_index(drop=True)
+    top = wrong.sort_values("confidence", ascending=False, kind="stable").head(n)
+    if "row" in top.columns:  # the source file's row id (its line number) travels with the data
+        return top.reset_index(drop=True)[["row", *[c for c in top.columns if c != "row"]]]
+    return top.reset_index(names="row")

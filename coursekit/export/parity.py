@@ -3,20 +3,25 @@
 For each engine (PyTorch eager, ORT fp32, ORT int8) it records the file size, the
 largest logit difference to PyTorch and the share of identical predictions on real
 texts, accuracy when labels are given, and latency at the requested batch sizes with
-every sequence padded to ``seq_len`` tokens.
+every sequence padded to ``seq_len`` tokens, each engine timed alone in its own process
+with the session options the scoring service uses (:mod:`.latency`).
 """
 from __future__ import annotations
 
+import gc
 import os
 import platform
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from .latency import measure_interleaved
+from .latency import measure_in_process, time_engines_isolated
 from .manifest import FP32_NAME, INT8_NAME, read_manifest
-from .runners import OrtClassifier, TorchClassifier, encode
+from .runners import encode, make_runner
+from .steps import NoProgress
 
 ENGINE_LABELS = {"pytorch": "PyTorch eager", "onnx_fp32": "ONNX Runtime fp32", "onnx_int8": "ONNX Runtime int8"}
 
@@ -32,15 +37,49 @@ def compare_logits(reference: np.ndarray, candidate: np.ndarray) -> dict:
     }
 
 
-def _batched_logits(runner, tokenizer, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:
-    parts = [runner.logits(encode(tokenizer, texts[i:i + batch_size], max_length))
-             for i in range(0, len(texts), batch_size)]
-    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
+def engine_files(model_dir: str | os.PathLike, export_dir: Path) -> dict[str, tuple[str, Path]]:
+    """``{engine name: (kind, path)}`` for PyTorch and every graph the export holds."""
+    files = {"pytorch": ("torch", Path(model_dir)), "onnx_fp32": ("ort", export_dir / FP32_NAME)}
+    if (export_dir / INT8_NAME).exists():
+        files["onnx_int8"] = ("ort", export_dir / INT8_NAME)
+    return files
 
 
-def _latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict[str, np.ndarray]:
-    chosen = [texts[i % len(texts)] for i in range(batch)]
-    return encode(tokenizer, chosen, seq_len, pad_to_max=True)
+def agreement(files: dict, tokenizer, texts: list[str], labels: list[int] | None, max_length: int,
+              threads: int | None) -> dict[str, dict]:
+    """Per engine: file size, logit difference and agreement with PyTorch, accuracy when labelled."""
+    runners = {name: make_runner(kind, path, threads) for name, (kind, path) in files.items()}
+    logits = {name: _batched_logits(runner, tokenizer, texts, max_length) for name, runner in runners.items()}
+    engines = {}
+    for name, runner in runners.items():
+        entry = {"label": ENGINE_LABELS[name], "file_mb": round(runner.size_bytes / 1e6, 2)}
+        if name != "pytorch":
+            entry.update(compare_logits(logits["pytorch"], logits[name]))
+        if labels is not None:
+            entry["accuracy"] = float((logits[name].argmax(-1) == np.asarray(labels)).mean())
+        engines[name] = entry
+    del runners  # their thread pools go with them, before anything is timed
+    gc.collect()
+    return engines
+
+
+def latency(files: dict, tokenizer, texts: list[str], batch_sizes, seq_len: int, *, repeats: int,
+            rounds: int, threads: int | None, spinning: bool, isolate: bool, progress) -> dict[str, dict]:
+    """``{engine: {batch: summary}}`` with every text padded to ``seq_len`` tokens."""
+    batches = {int(b): latency_batch(tokenizer, texts, int(b), seq_len) for b in batch_sizes}
+    if not batches:
+        return {name: {} for name in files}
+    if isolate:
+        return time_engines_isolated(files, batches, runs=repeats, rounds=rounds, threads=threads,
+                                     spinning=spinning, progress=progress)
+    timed: dict[str, dict] = {}
+    for name, (kind, path) in files.items():
+        with progress.step(f"timing {name} (in this process)"):
+            runner = make_runner(kind, path, threads, spinning)
+            calls = {str(b): (lambda f=feeds, r=runner: r.logits(f)) for b, feeds in batches.items()}
+            timed[name] = measure_in_process(calls, repeats=repeats)
+            del runner, calls
+    return timed
 
 
 def parity_report(
@@ -53,59 +92,42 @@ def parity_report(
     batch_sizes: tuple[int, ...] = (1, 32),
     seq_len: int = 128,
     repeats: int = 20,
+    rounds: int = 1,
     threads: int | None = None,
+    spinning: bool = False,
+    isolate: bool = True,
+    progress=None,
 ) -> dict:
     """Compare PyTorch with the exported ONNX graphs on ``texts``; see the module docstring.
 
-    ``texts`` are cleaned first when the export's manifest says the scoring script
-    cleans requests, so every engine sees what the deployed model would see.
+    ``texts`` are cleaned first when the export's manifest says the scoring script cleans
+    requests, so every engine sees what the deployed model would see. ``repeats`` timed
+    runs per engine, batch size and round; ``spinning`` is ONNX Runtime's busy-waiting
+    (off in the scoring service); ``isolate=False`` times in this process (quicker, rougher).
     """
     from transformers import AutoTokenizer
 
     from ..progress import configure_quiet_libraries
 
-    configure_quiet_libraries()
+    configure_quiet_libraries(False)
     if not texts:
         raise ValueError("parity_report needs at least one text")
+    progress = progress or NoProgress()
     export_dir = Path(export_dir)
     manifest = read_manifest(export_dir)
-    if manifest.get("clean_text"):
+    cleaning = _cleaning(manifest)
+    if cleaning is not None:
         from ..data import clean_text
 
-        texts = [clean_text(t) for t in texts]
-    max_length = int(manifest.get("max_length", seq_len))
+        texts = [clean_text(t, cleaning) for t in texts]
     tokenizer = AutoTokenizer.from_pretrained(export_dir)
+    files = engine_files(model_dir, export_dir)
 
-    runners = {"pytorch": TorchClassifier(model_dir, threads)}
-    runners["onnx_fp32"] = OrtClassifier(export_dir / FP32_NAME, threads, engine="onnx_fp32")
-    if (export_dir / INT8_NAME).exists():
-        runners["onnx_int8"] = OrtClassifier(export_dir / INT8_NAME, threads, engine="onnx_int8")
-
-    load_before = _load_average()
-    logits = {name: _batched_logits(r, tokenizer, texts, max_length) for name, r in runners.items()}
-    engines = {}
-    for name, runner in runners.items():
-        entry = {"label": ENGINE_LABELS[name], "file_mb": round(runner.size_bytes / 1e6, 2)}
-        if name != "pytorch":
-            entry.update(compare_logits(logits["pytorch"], logits[name]))
-        if labels is not None:
-            entry["accuracy"] = float((logits[name].argmax(-1) == np.asarray(labels)).mean())
-        engines[name] = entry
-
-    latency: dict[str, dict] = {name: {} for name in runners}
-    for batch in batch_sizes:
-        feeds = _latency_batch(tokenizer, texts, batch, seq_len)
-        timed = measure_interleaved({n: (lambda r=r: r.logits(feeds)) for n, r in runners.items()},
-                                    repeats=repeats)
-        for name, summary in timed.items():
-            latency[name][str(batch)] = summary
-    speedup = {
-        name: {b: round(latency["pytorch"][b]["p50_ms"] / latency[name][b]["p50_ms"], 2) for b in latency[name]}
-        for name in runners if name != "pytorch"
-    }
-
-    import torch
-
+    machine_before = _machine_load()
+    with progress.step(f"checking parity on {len(texts)} texts"):
+        engines = agreement(files, tokenizer, texts, labels, int(manifest.get("max_length", seq_len)), threads)
+    timed = latency(files, tokenizer, texts, batch_sizes, seq_len, repeats=repeats, rounds=rounds, threads=threads,
+                    spinning=spinning, isolate=isolate, progress=progress)
     return {
         "data": data_name,
         "n_texts": len(texts),
@@ -113,45 +135,66 @@ def parity_report(
         "seq_len": seq_len,
         "batch_sizes": list(batch_sizes),
         "repeats": repeats,
-        "threads": threads or torch.get_num_threads(),
+        "rounds": rounds,
+        "threads": threads or _default_threads(),
+        "ort_spinning": spinning,
+        "timing": "each engine alone in its own process" if isolate else "one engine after the other, in one process",
         "engines": engines,
-        "latency_ms": latency,
-        "speedup_vs_pytorch": speedup,
+        "latency_ms": timed,
+        "speedup_vs_pytorch": speedups(timed),
+        "fusion": {"fp32": manifest.get("fusion", {}).get("ops", {}),
+                   "int8": manifest.get("quantization", {}).get("ops", {})},
         "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                    # other work on the machine inflates every latency; the 1-minute load says how much
-                    "load_average_1m": {"before": load_before, "after": _load_average()}},
+                    "before": machine_before, "after": _machine_load()},
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
 
-def _load_average() -> float | None:
+def speedups(timed: dict[str, dict]) -> dict[str, dict]:
+    """PyTorch's median latency over each ORT engine's, per batch size."""
+    base = timed.get("pytorch", {})
+    return {name: {b: round(base[b]["p50_ms"] / s["p50_ms"], 2) for b, s in by_batch.items() if b in base}
+            for name, by_batch in timed.items() if name != "pytorch"}
+
+
+def _batched_logits(runner, tokenizer, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:
+    parts = [runner.logits(encode(tokenizer, texts[i:i + batch_size], max_length))
+             for i in range(0, len(texts), batch_size)]
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
+
+
+def latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict[str, np.ndarray]:
+    """``batch`` of ``texts`` (repeated if needed), every one padded or truncated to exactly ``seq_len`` tokens."""
+    chosen = [texts[i % len(texts)] for i in range(batch)]
+    return encode(tokenizer, chosen, seq_len, pad_to_max=True)
+
+
+def _cleaning(manifest: dict):
+    """The cleaning the scoring script applies (as ``score.cleaning_of``): the run card's steps, else all or none."""
+    from ..data import CleaningConfig
+
+    card = manifest.get("run_card")
+    if isinstance(card, dict) and "cleaning" in card:
+        steps = card["cleaning"]
+        return None if steps is None else CleaningConfig(**{k: bool(v) for k, v in steps.items()
+                                                            if k in CleaningConfig.__dataclass_fields__})
+    return CleaningConfig() if manifest.get("clean_text") else None
+
+
+def _default_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def _machine_load() -> dict:
+    """The 1-minute load average and ``uptime``'s line: other work on the machine inflates every latency."""
+    found: dict = {}
     try:
-        return round(os.getloadavg()[0], 2)
+        found["load_average_1m"] = round(os.getloadavg()[0], 2)
     except (AttributeError, OSError):  # not on every platform
-        return None
-
-
-def format_parity_table(report: dict) -> str:
-    """A fixed-width table of a :func:`parity_report` result."""
-    batches = [str(b) for b in report["batch_sizes"]]
-    head = ["engine", "size MB", "max|Δlogit|", "agree", "acc"]
-    head += [f"b{b} p50 ms" for b in batches] + [f"b{b} speedup" for b in batches]
-    rows = []
-    for name, entry in report["engines"].items():
-        row = [entry["label"], f"{entry['file_mb']:.1f}",
-               "—" if name == "pytorch" else f"{entry['max_abs_logit_diff']:.2e}",
-               "—" if name == "pytorch" else f"{entry['agreement']:.2%}",
-               f"{entry['accuracy']:.3f}" if "accuracy" in entry else "—"]
-        row += [f"{report['latency_ms'][name][b]['p50_ms']:.1f}" for b in batches]
-        row += ["1.00x" if name == "pytorch" else f"{report['speedup_vs_pytorch'][name][b]:.2f}x" for b in batches]
-        rows.append(row)
-    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in [head, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    title = (f"{report['n_texts']} texts{' from ' + report['data'] if report['data'] else ''}; "
-             f"latency at sequence length {report['seq_len']}, {report['threads']} thread(s), "
-             f"median of {report['repeats']} interleaved runs")
-    load = report.get("machine", {}).get("load_average_1m", {})
-    if load.get("before") is not None:
-        title += f"; machine load {load['before']} → {load['after']} on {report['machine']['cpu_count']} CPUs"
-    return title + "\n" + "\n".join(lines)
+        found["load_average_1m"] = None
+    if shutil.which("uptime"):
+        done = subprocess.run(["uptime"], capture_output=True, text=True)
+        found["uptime"] = done.stdout.strip()
+    return found

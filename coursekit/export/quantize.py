@@ -1,8 +1,11 @@
-"""Dynamic int8 quantization of an exported graph with ONNX Runtime's quantizer.
+"""Dynamic int8 quantization of the fused graph with ONNX Runtime's quantizer.
 
-Weights of MatMul/Attention/Gather become int8 once; activations are quantized on the
-fly per batch, so no calibration data is needed. On CPUs with VNNI/AVX512 this is the
-fastest way to serve a BERT-sized classifier, for a logit change of about 1e-3.
+Weights become int8 once; activations are quantized on the fly per batch, so no
+calibration data is needed. Quantizing the graph *after* the fusions is what lets the
+quantizer use ONNX Runtime's integer kernels for whole blocks: the fused ``Attention``
+becomes ``QAttention`` (its packed QKV projection in int8) and ``EmbedLayerNormalization``
+becomes ``QEmbedLayerNormalization``; the remaining MatMuls become ``MatMulInteger``, which
+ONNX Runtime fuses into ``DynamicQuantizeMatMul`` when it loads the file.
 """
 from __future__ import annotations
 
@@ -12,16 +15,20 @@ import tempfile
 from pathlib import Path
 
 from ..fileio import default_file_mode
+from .graph import FUSED_OPS, fused_op_counts
 
 
 def quantize_int8(fp32_path: str | os.PathLike, int8_path: str | os.PathLike, *,
-                  per_channel: bool = True) -> Path:
+                  per_channel: bool = True) -> dict:
     """Write an int8 dynamically quantized copy of ``fp32_path`` to ``int8_path`` (atomically).
 
-    ``per_channel`` gives every output column of a weight matrix its own scale: on a
-    MiniLM fine-tuned on the UCI sentences it kept 99.4% of predictions equal to
-    PyTorch's (max logit change 0.21) where one scale per matrix kept 98.7% (0.65),
-    for the same speed and 0.1 MB more.
+    Returns what was done: ``per_channel`` and the fused integer operators in the file.
+
+    ``per_channel`` gives every output column of a weight matrix its own scale: on the
+    MiniLM fine-tuned on the UCI sentences it kept 99.37% of 3,000 predictions equal to
+    PyTorch's (max logit change 0.19) where one scale per matrix kept 98.73% (0.67), for
+    the same speed. Every prediction it changed was a near-tie (PyTorch's probability
+    between 0.47 and 0.55).
     """
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -49,4 +56,5 @@ def quantize_int8(fp32_path: str | os.PathLike, int8_path: str | os.PathLike, *,
         quant_logger.setLevel(level)
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return int8_path
+    # MatMulInteger: a matrix product in int8; MatMul: one left in fp32.
+    return {"per_channel": per_channel, "ops": fused_op_counts(int8_path, FUSED_OPS + ("MatMulInteger", "MatMul"))}

@@ -5,6 +5,7 @@ numpy logits, so parity checks and latency runs compare like with like.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def encode(tokenizer, texts: list[str], max_length: int, *, pad_to_max: bool = F
 
 
 class TorchClassifier:
-    """PyTorch eager inference (``torch.inference_mode``) of a saved HF classifier."""
+    """PyTorch eager inference (``torch.inference_mode``, the default attention) of a saved HF classifier."""
 
     engine = "pytorch"
 
@@ -36,8 +37,6 @@ class TorchClassifier:
             torch.set_num_threads(threads)
         self.model_dir = Path(model_dir)
         self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir).eval()
-        import inspect
-
         accepted = set(inspect.signature(self.model.forward).parameters)
         self.input_names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in accepted]
 
@@ -55,24 +54,38 @@ class TorchClassifier:
         )
 
 
+def session_options(threads: int | None = None, spinning: bool = False):
+    """ONNX Runtime session options as the scoring service uses them.
+
+    ``threads``: intra-op threads (None: ORT's default, one per physical core). ``spinning``:
+    whether idle worker threads busy-wait for the next run: ORT's own default is on, the
+    scoring service (``coursekit/serving/score.py``) turns it off, as here by default.
+    Spinning answers a dedicated server's next request sooner but burns the cores
+    meanwhile, which slows anything else running on them.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        options.intra_op_num_threads = int(threads)
+        options.inter_op_num_threads = 1
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
 class OrtClassifier:
     """An ONNX Runtime CPU session over one exported graph."""
 
-    def __init__(self, onnx_path: str | os.PathLike, threads: int | None = None, engine: str | None = None):
+    def __init__(self, onnx_path: str | os.PathLike, threads: int | None = None, engine: str | None = None,
+                 *, spinning: bool = False):
         import onnxruntime as ort
 
         self.path = Path(onnx_path)
         self.engine = engine or self.path.stem
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # No busy-waiting between runs: spinning ORT threads would steal the cores from the
-        # PyTorch runs interleaved with them in the latency comparison (measured: PyTorch 17 ms
-        # alone, 58 ms interleaved with spinning ORT sessions on 2 cores).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(self.path), session_options(threads, spinning),
+                                            providers=["CPUExecutionProvider"])
         self.input_names = [i.name for i in self.session.get_inputs()]
 
     def logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
@@ -81,3 +94,12 @@ class OrtClassifier:
     @property
     def size_bytes(self) -> int:
         return self.path.stat().st_size
+
+
+def make_runner(kind: str, path: str | os.PathLike, threads: int | None = None, spinning: bool = False):
+    """A :class:`TorchClassifier` (``kind="torch"``, a model folder) or an :class:`OrtClassifier` (an .onnx file)."""
+    if kind == "torch":
+        return TorchClassifier(path, threads)
+    if kind == "ort":
+        return OrtClassifier(path, threads, spinning=spinning)
+    raise ValueError(f"unknown engine kind {kind!r} (torch or ort)")

@@ -4,8 +4,8 @@ An ``evaluate`` metric module written by coursekit so it loads offline by path:
 ``evaluate.load(coursekit.metrics.metric_path("accuracy"))``.
 """
 import evaluate
-from sklearn.metrics import accuracy_score
 
+from coursekit.metrics import scores
 from coursekit.metrics.base import classification_metric_info
 
 
@@ -14,4 +14,4 @@ class Accuracy(evaluate.Metric):
         return classification_metric_info("Accuracy: the share of predictions equal to the reference label.")
 
     def _compute(self, predictions, references, sample_weight=None):
-        return {"accuracy": float(accuracy_score(references, predictions, sample_weight=sample_weight))}
+        return {"accuracy": scores.accuracy(references, predictions, sample_weight=sample_weight)}

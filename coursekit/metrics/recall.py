@@ -4,8 +4,8 @@ An ``evaluate`` metric module written by coursekit so it loads offline by path:
 ``evaluate.load(coursekit.metrics.metric_path("recall"))``.
 """
 import evaluate
-from sklearn.metrics import recall_score
 
+from coursekit.metrics import scores
 from coursekit.metrics.base import classification_metric_info
 
 
@@ -14,5 +14,5 @@ class Recall(evaluate.Metric):
         return classification_metric_info("Recall: of the positive texts, the share predicted positive.")
 
     def _compute(self, predictions, references, average="binary", pos_label=1, zero_division=0):
-        return {"recall": float(recall_score(references, predictions,
-                                      average=average, pos_label=pos_label, zero_division=zero_division))}
+        return {"recall": scores.recall(references, predictions, average=average, pos_label=pos_label,
+                            zero_division=zero_division)}

@@ -5,7 +5,12 @@
 * :mod:`~coursekit.quiz.widgets`: ``show_quiz("part1")`` in a notebook
 * :mod:`~coursekit.quiz.release`: student copies without readable answers
 * :mod:`~coursekit.quiz.submissions`: answers saved atomically on every Check
-* :mod:`~coursekit.quiz.gradebook`: grade a folder of submissions into a CSV
+* :mod:`~coursekit.quiz.gradebook`: grade a folder of submissions into a gradebook
+  (with :mod:`~coursekit.quiz.intake`, :mod:`~coursekit.quiz.policy`,
+  :mod:`~coursekit.quiz.roster`, :mod:`~coursekit.quiz.manual`,
+  :mod:`~coursekit.quiz.gradebook_files` and :mod:`~coursekit.quiz.lms`)
+* :mod:`~coursekit.quiz.feedback` and :mod:`~coursekit.quiz.reflections`: pages for
+  students and for the person scoring reflections
 """
 from coursekit.quiz.grading import QuestionResult, QuizResult, grade_question, grade_quiz, word_count
 from coursekit.quiz.gradebook import Gradebook, grade_submissions, write_gradebook

@@ -1,136 +1,35 @@
 """Grade answers: plain Python, no kernel or browser needed.
 
-Answers have the JSON shapes stored in submission files:
+Answer shapes are described in :mod:`coursekit.quiz.answers`. How each kind is scored:
 
-* ``single_choice``: an option id, e.g. ``"a"``
-* ``true_false``: ``true`` or ``false``
-* ``multiple_select``: a list of option ids (all-or-nothing)
-* ``choice_per_item``: ``{item_id: {"choice": option_id, "justification": "one line"}}``;
-  each item is worth ``points / len(items)`` when the choice is right *and* justified
-* ``reflection``: the text; never auto-scored (word count and rubric mentions only)
+* ``single_choice``, ``true_false``: right or wrong
+* ``multiple_select``: all or nothing; with ``partial_credit``, (right picks - wrong
+  picks) / right options of the points, never below 0
+* ``choice_per_item``: each item is worth ``points / len(items)`` when the choice is
+  right *and* a one-line justification of the right length is given
+* ``reflection``: never auto-scored (word count and rubric mentions only)
 
 An instructor key is graded against its plain answers, a practice copy against its
-salted hashes; an assessed copy gives no verdict (feedback comes with the grade).
+salted hashes; an assessed copy gives no verdict (feedback comes with the grade). A
+wrong answer shows the question's ``hint`` (key and practice copies) when it has one.
+An answer of the wrong shape is *invalid*: 0 points, with the problem said, never
+mistaken for an unanswered question.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from coursekit.quiz.answer_lock import answer_hash, unlock_explanation
-from coursekit.quiz.schema import Question, Quiz
+from coursekit.quiz.answers import (
+    canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, word_count,
+)
+from coursekit.quiz.model import Question, Quiz
 
-_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
-
-
-def word_count(text: str | None) -> int:
-    """Words in ``text`` (hyphenated words, contractions, "e.g." and "3.5" count once)."""
-    return len(_WORD.findall(text or ""))
-
-
-def rubric_mentions(text: str, question: Question) -> tuple[str, ...]:
-    """Ids of the rubric points whose keywords appear in ``text`` (case-insensitive,
-    matched at the start of a word, so ``overfit`` finds "overfitting")."""
-    found = []
-    for point in question.rubric:
-        for keyword in point.keywords:
-            if re.search(r"(?<!\w)" + re.escape(keyword), text or "", re.IGNORECASE):
-                found.append(point.id)
-                break
-    return tuple(found)
-
-
-# --------------------------------------------------------------------------- answers
-
-
-def _blank(raw: Any) -> bool:
-    return raw is None or raw == "" or raw == [] or raw == {}
-
-
-def normalise_answer(question: Question, raw: Any) -> tuple[Any, str | None]:
-    """``(answer, problem)``: the answer in its canonical JSON shape, or ``None`` with
-    a problem when it does not fit the question (wrong type, unknown option)."""
-    if _blank(raw):
-        return None, None
-    kind = question.kind
-    if kind == "single_choice":
-        if isinstance(raw, str) and raw in question.option_ids:
-            return raw, None
-        return None, f"{raw!r} is not one of the options {', '.join(question.option_ids)}"
-    if kind == "true_false":
-        if isinstance(raw, bool):
-            return raw, None
-        if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
-            return raw.strip().lower() == "true", None
-        return None, f"{raw!r} is not true or false"
-    if kind == "multiple_select":
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            return None, "expected a list of option ids"
-        unknown = [v for v in raw if v not in question.option_ids]
-        if unknown:
-            return None, f"{', '.join(map(repr, unknown))} not among the options"
-        return sorted(set(raw)), None
-    if kind == "choice_per_item":
-        if not isinstance(raw, Mapping):
-            return None, "expected {item: {choice, justification}}"
-        answer = {}
-        for item in question.items:
-            entry = raw.get(item.id) or {}
-            if isinstance(entry, str):
-                entry = {"choice": entry}
-            if not isinstance(entry, Mapping):
-                return None, f"item {item.id!r}: expected a choice and a justification"
-            choice = entry.get("choice")
-            if choice is not None and choice not in question.option_ids:
-                return None, f"item {item.id!r}: {choice!r} is not one of the options"
-            text = " ".join(str(entry.get("justification") or "").split())
-            if choice is not None or text:
-                answer[item.id] = {"choice": choice, "justification": text}
-        return (answer or None), None
-    if kind == "reflection":
-        if isinstance(raw, str):
-            return raw, None
-        return None, "expected text"
-    raise ValueError(f"unknown question kind {kind!r}")  # pragma: no cover - schema forbids
-
-
-def canonical(question: Question, answer: Any) -> str:
-    """The string that is hashed for an answer (see :mod:`coursekit.quiz.answer_lock`)."""
-    if question.kind == "true_false":
-        return "true" if answer else "false"
-    if question.kind == "multiple_select":
-        return ",".join(sorted(answer))
-    if question.kind == "choice_per_item":
-        return "|".join(f"{item.id}={(answer.get(item.id) or {}).get('choice')}" for item in question.items)
-    return str(answer)
-
-
-def key_answer(question: Question) -> Any:
-    """The instructor key's answer in the submission shape (choice_per_item: choices only)."""
-    if question.kind == "choice_per_item":
-        return {item.id: {"choice": item.answer} for item in question.items}
-    if question.kind == "multiple_select":
-        return sorted(question.answer)
-    return question.answer
-
-
-def describe_answer(question: Question, answer: Any) -> str:
-    """Readable text for an answer (gradebook summaries)."""
-    if answer is None:
-        return ""
-    if question.kind == "single_choice":
-        return f"{answer}) {question.option_text(answer)}"
-    if question.kind == "true_false":
-        return "True" if answer else "False"
-    if question.kind == "multiple_select":
-        return " + ".join(f"{a}) {question.option_text(a)}" for a in answer)
-    if question.kind == "choice_per_item":
-        return "; ".join(
-            f"{item.id}: {question.option_text((answer.get(item.id) or {}).get('choice') or '-')}"
-            for item in question.items
-        )
-    return f"{word_count(answer)} words"
+__all__ = [
+    "ItemResult", "QuestionResult", "QuizResult", "canonical", "describe_answer", "format_points",
+    "grade_question", "grade_quiz", "key_answer", "normalise_answer", "rubric_mentions", "word_count",
+]
 
 
 # --------------------------------------------------------------------------- results
@@ -165,10 +64,33 @@ class QuestionResult:
     in_range: bool | None = None
     rubric_mentioned: tuple[str, ...] = ()
     items: tuple[ItemResult, ...] = ()
+    hint: str | None = None
+    note: str | None = None
 
     @property
     def needs_review(self) -> bool:
         return self.kind == "reflection"
+
+    @property
+    def invalid(self) -> bool:
+        """An answer was given but does not fit the question (worth 0, said so)."""
+        return self.problem is not None
+
+    @property
+    def status(self) -> str:
+        """``unanswered``, ``invalid``, ``correct``, ``partial``, ``wrong``, ``saved`` (no
+        verdict: assessed copies) or ``review`` (a reflection, graded by a person)."""
+        if self.invalid:
+            return "invalid"
+        if not self.answered:
+            return "unanswered"
+        if self.kind == "reflection":
+            return "review"
+        if self.correct is None:
+            return "saved" if self.score is None else "correct"
+        if self.correct:
+            return "correct"
+        return "partial" if self.score else "wrong"
 
 
 @dataclass(frozen=True)
@@ -216,30 +138,51 @@ class QuizResult:
         return "; ".join(parts)
 
 
-def format_points(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+def format_points(value: float | None) -> str:
+    """Points as a person writes them: ``7``, ``3.5``, ``0.67`` (two decimals at most)."""
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 # --------------------------------------------------------------------------- grading
 
 
-def grade_quiz(quiz: Quiz, answers: Mapping[str, Any] | None) -> QuizResult:
-    """Grade every question of ``quiz`` (unknown answer ids are ignored)."""
-    answers = answers or {}
-    return QuizResult(
-        quiz_id=quiz.id,
-        quiz_version=quiz.version,
-        mode=quiz.mode,
-        results=tuple(grade_question(quiz, q, answers.get(q.id)) for q in quiz.questions),
-    )
+def grade_quiz(quiz: Quiz, answers: Mapping[str, Any] | None, *, partial_credit: bool = False,
+               full_credit: Iterable[str] = ()) -> QuizResult:
+    """Grade every question of ``quiz`` (unknown answer ids are ignored).
+
+    ``partial_credit``: multiple-select questions earn part of their points (instructor
+    keys only: a practice copy knows only whether the whole set is right).
+    ``full_credit``: ids of questions that earn full points whatever the answer (a
+    question that changed after an accepted earlier version was answered)."""
+    answers = answers if isinstance(answers, Mapping) else {}
+    full_credit = set(full_credit)
+    results = []
+    for question in quiz.questions:
+        result = grade_question(quiz, question, answers.get(question.id), partial_credit=partial_credit)
+        if question.id in full_credit and question.auto_graded:
+            result = _full_credit(result, question)
+        results.append(result)
+    return QuizResult(quiz_id=quiz.id, quiz_version=quiz.version, mode=quiz.mode, results=tuple(results))
 
 
-def grade_question(quiz: Quiz, question: Question, raw_answer: Any) -> QuestionResult:
+def _full_credit(result: QuestionResult, question: Question) -> QuestionResult:
+    from dataclasses import replace
+
+    return replace(result, score=question.points, correct=True, problem=None, hint=None,
+                   feedback="Full points: this question changed after you answered it.",
+                   note="full points (changed question)")
+
+
+def grade_question(quiz: Quiz, question: Question, raw_answer: Any, *, partial_credit: bool = False) -> QuestionResult:
     """Grade one answer against the key, the practice hashes, or not at all (assessed)."""
     answer, problem = normalise_answer(question, raw_answer)
     if question.kind == "reflection":
         return _grade_reflection(question, answer, problem, show_rubric=quiz.is_key)
     base = dict(question_id=question.id, kind=question.kind, max_score=question.points)
+    hint = question.hint if quiz.mode != "assessed" else None
     if answer is None:
         feedback = f"Not a valid answer: {problem}." if problem else "Not answered yet."
         return QuestionResult(**base, answered=problem is not None, correct=False if problem else None,
@@ -248,19 +191,29 @@ def grade_question(quiz: Quiz, question: Question, raw_answer: Any) -> QuestionR
         return QuestionResult(**base, answered=True, correct=None, score=None, answer=answer,
                               feedback="Answer saved: feedback comes with your grade.")
     if question.kind == "choice_per_item":
-        return _grade_items(quiz, question, answer, base)
+        return _grade_items(quiz, question, answer, base, hint)
     correct = _is_correct(quiz, question, answer)
     explanation = _explanation(quiz, question, answer, correct)
+    score = question.points if correct else 0.0
     if correct:
         feedback = "Correct."
     elif quiz.is_key:
         feedback = "Incorrect."
+        if partial_credit and question.kind == "multiple_select":
+            score = _partial_score(question, answer)
+            feedback = f"Partly right: {format_points(score)} of {format_points(question.points)} points." if score else feedback
     elif question.kind == "multiple_select":
         feedback = "Not quite: select every option that applies, and only those. Try again."
     else:
         feedback = "Not quite. Try again."
-    return QuestionResult(**base, answered=True, correct=correct, score=question.points if correct else 0.0,
-                          feedback=feedback, explanation=explanation, answer=answer)
+    return QuestionResult(**base, answered=True, correct=correct, score=score, feedback=feedback,
+                          explanation=explanation, answer=answer, hint=None if correct else hint)
+
+
+def _partial_score(question: Question, answer: list[str]) -> float:
+    right, chosen = set(question.answer), set(answer)
+    fraction = max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
+    return round(question.points * fraction, 6)
 
 
 def _is_correct(quiz: Quiz, question: Question, answer: Any) -> bool:
@@ -285,7 +238,7 @@ def _item_correct(quiz: Quiz, question: Question, item, choice: str | None) -> b
     return answer_hash(quiz.salt, question.id, choice, item_id=item.id) == item.answer_hash
 
 
-def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict) -> QuestionResult:
+def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict, hint: str | None) -> QuestionResult:
     rule = question.justification
     share = question.points / len(question.items)
     item_results, lines, score = [], [], 0.0
@@ -321,7 +274,8 @@ def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict) -> Qu
         explanation = unlock_explanation(quiz.salt, question.id, canonical(question, answer), question.explanation_locked)
     return QuestionResult(**base, answered=True, correct=all_right, score=round(score, 6),
                           feedback=" ".join(lines), explanation=explanation, answer=answer,
-                          items=tuple(item_results))
+                          items=tuple(item_results),
+                          hint=None if all(r.correct for r in item_results) else hint)
 
 
 def _grade_reflection(question: Question, answer: str | None, problem: str | None, show_rubric: bool) -> QuestionResult:

@@ -1,9 +1,11 @@
 """Write the student copies of quiz files: rubrics removed, answers hashed or gone.
 
-* ``practice``: answers become salted hashes and explanations are locked with the
-  correct answer, so the notebook gives instant feedback while the file holds nothing
-  readable (see :mod:`coursekit.quiz.answer_lock` for what that does not stop).
-* ``assessed``: no answers, hashes or explanations at all; feedback comes with the grade.
+* ``practice`` (the default): answers become salted hashes and explanations are locked
+  with the correct answer, so the notebook gives instant feedback while the file holds
+  nothing readable (see :mod:`coursekit.quiz.answer_lock` for what that does not stop);
+  hints stay, to be shown after a wrong answer.
+* ``assessed``: no answers, hashes, explanations or hints at all; feedback comes with the
+  grade.
 
 Reflections keep their prompt and word range; their rubric and explanation stay with
 the instructor. Comments in the instructor's YAML are not copied (the copy is written
@@ -18,8 +20,8 @@ from typing import Mapping
 
 from coursekit.errors import QuizError
 from coursekit.quiz.answer_lock import answer_hash, lock_explanation, new_salt
-from coursekit.quiz.atomic import write_text_atomic
-from coursekit.quiz.grading import canonical, key_answer
+from coursekit.fileio import write_text_atomic
+from coursekit.quiz.answers import canonical, key_answer
 from coursekit.quiz.schema import RELEASE_MODES, Quiz, load_quizzes, parse_quiz
 
 _QUIZ_FIELDS = ("id", "title", "version", "description", "due")
@@ -66,6 +68,8 @@ def _release_question(quiz: Quiz, raw: dict, mode: str, salt: str) -> dict:
     elif mode == "practice":
         kept["answer_hash"] = answer_hash(salt, question.id, canonical(question, question.answer))
     if mode == "practice":
+        if question.hint:
+            kept["hint"] = question.hint  # feedback for a wrong answer; assessed copies carry none
         text = question.explanation
         if question.kind == "choice_per_item":
             notes = [f"{item.prompt}: {item.explanation}" for item in question.items if item.explanation]
@@ -81,17 +85,24 @@ def release_quizzes(
     out_dir: str | os.PathLike,
     mode: str | Mapping[str, str] | None = None,
     salt: str | None = None,
+    *,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write the student copy of every quiz in ``src_dir`` to ``out_dir/<quiz id>.yml``.
 
     ``mode``: one mode for all quizzes, a ``{quiz_id: mode}`` mapping, or ``None`` for
     each quiz's own ``release_mode``. Every quiz is validated before anything is
     written, each copy is re-validated as a student copy, and files are written
-    atomically; ``out_dir`` may not be the instructor's folder.
+    atomically; ``out_dir`` may not be the instructor's folder, and a folder that already
+    holds files is refused unless ``overwrite`` (then only the quiz files are replaced).
     """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if out_dir.exists() and out_dir.resolve() == src_dir.resolve():
         raise QuizError(f"{out_dir}: refusing to write student copies over the instructor's quiz folder")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise QuizError(f"{out_dir}: exists and is not a folder; choose a new --out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        raise QuizError(f"{out_dir} already exists and is not empty; choose a new folder or pass --overwrite")
     quizzes = load_quizzes(src_dir)
     modes = dict(mode) if isinstance(mode, Mapping) else {q: mode for q in quizzes}
     unknown = sorted(set(modes) - set(quizzes))

@@ -8,13 +8,17 @@ from every notebook and every copy of a notebook end up in one place)::
     {"format": "coursekit-submission/1", "student_id": "s123", "quiz_id": "part1",
      "quiz_version": "1", "created": ISO, "updated": ISO, "submitted_at": ISO | null,
      "answers": {question_id: answer},             # the latest answers
+     "question_fingerprints": {question_id: hash}, # what the questions said when answered
      "history": [{"time": ISO, "event": "check" | "submit", "quiz_version": "1",
                   "answers": {...}, "shown_score": "..."}]}
 
 Writes hold a lock file (``filelock``) for the read-modify-write and replace the file
 atomically, so two notebooks saving at once both land in the history and a crash
 leaves the previous file whole. ``shown_score`` is only what the student saw; grading
-never reads it. Timestamps come from the student's machine: for a strict deadline,
+never reads it. ``question_fingerprints`` lets the grader notice a question whose text
+changed after it was answered (see :attr:`coursekit.quiz.model.Question.fingerprint`).
+Reading is bounded (:data:`MAX_SUBMISSION_BYTES`); any failure to read one file is a
+:class:`SubmissionError` naming it, never a crash of a whole class's grading. Timestamps come from the student's machine: for a strict deadline,
 prefer the time your LMS received the file.
 """
 from __future__ import annotations
@@ -28,13 +32,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from coursekit.errors import SubmissionError
-from coursekit.quiz.atomic import write_json_atomic
+from coursekit.fileio import write_json_atomic
 from coursekit.quiz.schema import Quiz
 
 SUBMISSION_FORMAT = "coursekit-submission/1"
 SUBMISSIONS_ENV = "COURSEKIT_SUBMISSIONS_DIR"
 STUDENT_ENV = "COURSEKIT_STUDENT_ID"
 LOCK_TIMEOUT_S = 30
+MAX_SUBMISSION_BYTES = 5_000_000
 
 SUBMISSION_SCHEMA = {
     "type": "object",
@@ -48,6 +53,7 @@ SUBMISSION_SCHEMA = {
         "updated": {"type": "string"},
         "submitted_at": {"type": ["string", "null"]},
         "answers": {"type": "object"},
+        "question_fingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
         "history": {"type": "array", "items": {"type": "object"}},
     },
 }
@@ -64,6 +70,7 @@ class Submission:
     updated: dt.datetime | None
     submitted_at: dt.datetime | None
     history: list
+    fingerprints: dict | None = None
 
     @property
     def handed_in_at(self) -> dt.datetime | None:
@@ -129,11 +136,20 @@ def _lock(path: Path):
 
 def _read_raw(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_SUBMISSION_BYTES:
+            raise SubmissionError(f"{path}: {size:,} bytes is too large for a submission (limit {MAX_SUBMISSION_BYTES:,})")
+        raw = path.read_bytes()
     except OSError as exc:
         raise SubmissionError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SubmissionError(f"{path}: not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise SubmissionError(f"{path}: not a submission (JSON nested too deeply)") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SubmissionError(f"{path}: not a submission ({str(exc).splitlines()[0][:120]})") from exc
     import jsonschema
 
     errors = sorted(jsonschema.Draft202012Validator(SUBMISSION_SCHEMA).iter_errors(data),
@@ -164,6 +180,7 @@ def read_submission(path: str | os.PathLike) -> Submission:
         updated=parse_time(data.get("updated"), f"{path}: field 'updated': "),
         submitted_at=parse_time(data.get("submitted_at"), f"{path}: field 'submitted_at': "),
         history=list(data.get("history") or []),
+        fingerprints=data.get("question_fingerprints"),
     )
 
 
@@ -210,7 +227,8 @@ def record_answers(
         entry = {"time": stamp, "event": event, "quiz_version": quiz.version, "answers": answers}
         if shown_score is not None:
             entry["shown_score"] = shown_score
-        data.update(quiz_version=quiz.version, updated=stamp, answers=answers)
+        data.update(quiz_version=quiz.version, updated=stamp, answers=answers,
+                    question_fingerprints=quiz.fingerprints)
         if event == "submit":
             data["submitted_at"] = stamp
         data["history"] = [*data.get("history", []), entry]

@@ -6,8 +6,10 @@
 ``with out:``), so it looks the same in JupyterLab, under nbval and in pytest.
 
 Quizzes come from ``quiz_dir``, else ``$COURSEKIT_QUIZ_DIR``, else the nearest
-``quizzes/`` folder (see :func:`coursekit.quiz.schema.find_quiz_dir`); a released
-student copy is used from its own folder the same way. Answers are saved on every
+``quizzes/`` folder (see :func:`coursekit.quiz.schema.find_quiz_dir`). Only an explicit
+location (``quiz_dir`` or the variable) shows an instructor key as it is; a key found by
+searching the folders is shown as its student copy (practice unless its
+``release_mode`` says assessed), so a notebook never shows answers by accident. Answers are saved on every
 Check to the submissions folder (see :mod:`coursekit.quiz.submissions`); the student
 id comes from ``student_id=``, else ``$COURSEKIT_STUDENT_ID``, else the text box.
 
@@ -20,6 +22,7 @@ Stable CSS classes (for browser tests and styling):
 ``coursekit-answer``            a question's input widget(s)
 ``coursekit-justification``     the one-line justification boxes (choice per item)
 ``coursekit-word-count``        the live word count of a reflection
+``coursekit-hint``              the hint shown after a wrong answer (inside the feedback)
 ``coursekit-feedback``          a question's feedback; its state class is one of
                                 ``coursekit-correct``, ``coursekit-incorrect``,
                                 ``coursekit-saved``, ``coursekit-unanswered``
@@ -39,6 +42,7 @@ from typing import Any
 from coursekit.errors import CoursekitError
 from coursekit.quiz.grading import QuestionResult, QuizResult, grade_quiz, word_count
 from coursekit.quiz.schema import Question, Quiz, resolve_quiz
+from coursekit.quiz.widget_style import style_widget
 from coursekit.quiz.submissions import (
     STUDENT_ENV, default_submissions_dir, read_submission, record_answers, submission_path,
 )
@@ -106,7 +110,8 @@ class QuestionView:
                                          layout=w.Layout(width="32em")), "coursekit-justification")
                 self.inputs[item.id], self.justifications[item.id] = choice, reason
                 _classed(choice, "coursekit-answer")
-                rows.append(w.VBox([w.HTML(_text(item.prompt)), w.HBox([choice, reason])]))
+                row = _classed(w.HBox([choice, reason], layout=w.Layout(flex_flow="row wrap")), "coursekit-item-row")
+                rows.append(w.VBox([w.HTML(_text(item.prompt)), row]))
             return rows
         else:  # reflection
             box = w.Textarea(placeholder=f"{q.min_words} to {q.max_words} words",
@@ -168,6 +173,8 @@ class QuestionView:
         else:
             state, mark = "coursekit-incorrect", "&#10008; "
         text = f"{mark}<b>{_text(result.feedback)}</b>"
+        if result.hint:
+            text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>"
         if result.explanation:
             explanation = "<br>".join(_text(line) for line in result.explanation.splitlines())
             text += f"<div class='coursekit-explanation'>{explanation}</div>"
@@ -204,7 +211,7 @@ class QuizView:
                  "key": "Instructor copy (answers included)."}
         title = w.HTML(f"<h3>{html.escape(quiz.title)}</h3><small>{notes[quiz.mode]}</small>")
         self.widget = _classed(
-            w.VBox([title, self.student, *(v.widget for v in self.questions),
+            w.VBox([style_widget(), title, self.student, *(v.widget for v in self.questions),
                     w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
             "coursekit-quiz", f"coursekit-quiz-{quiz.id}",
         )

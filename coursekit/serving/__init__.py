@@ -1,8 +1,9 @@
 """Stage 6: serve the exported model with Azure ML's own inference server.
 
 ``score.py`` is the deployment's entry script (no torch anywhere in its imports);
-``endpoint-conda.yml`` is its small environment; :mod:`.local_server` runs it locally in
-``azmlinfsrv``, bound to loopback. Nothing here imports torch, so the package can be used
+``endpoint-conda.yml`` is its small environment; :mod:`.settings` holds the processes,
+threads and request limits the endpoint and the local server share; :mod:`.local_server`
+runs it locally in ``azmlinfsrv``, bound to loopback. Nothing here imports torch, so the package can be used
 from an environment without it.
 """
 from pathlib import Path

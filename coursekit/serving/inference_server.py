@@ -5,14 +5,21 @@ interface, which on a laptop or a shared compute instance exposes the model to t
 network. This wrapper runs the very same server code (argument handling, gunicorn,
 routes) with the bind address it is given, ``127.0.0.1`` unless asked otherwise::
 
-    python -m coursekit.serving.inference_server --host 127.0.0.1 -- \\
+    python -m coursekit.serving.inference_server --host 127.0.0.1 [--parent-pid PID] -- \\
         --entry_script score.py --model_dir EXPORT_DIR --port 5001
+
+With ``--parent-pid`` the server stops itself (gunicorn's graceful stop) when that process
+is gone, so a launcher killed without warning leaves no server behind.
 """
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
+import signal
 import sys
+import threading
+import time
 
 LOOPBACK = "127.0.0.1"
 
@@ -36,9 +43,22 @@ def exposure_warning(host: str) -> str | None:
             "can call the model (no authentication). Use --host 127.0.0.1 unless you mean it.")
 
 
+def stop_when_parent_exits(parent_pid: int, every: float = 1.0) -> threading.Thread:
+    """A daemon thread that sends this process SIGTERM once its parent is no longer ``parent_pid``."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=watch, name="coursekit-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=LOOPBACK, help="address to bind (default: %(default)s)")
+    parser.add_argument("--parent-pid", type=int, help="stop when this process (the launcher) is gone")
     parser.add_argument("server_args", nargs=argparse.REMAINDER, help="arguments for azmlinfsrv, after --")
     args = parser.parse_args(argv)
     server_args = args.server_args[1:] if args.server_args[:1] == ["--"] else args.server_args
@@ -54,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
+    if args.parent_pid:
+        stop_when_parent_exits(args.parent_pid)
     sys.argv = ["azmlinfsrv", *server_args]
     amlserver.run()
 

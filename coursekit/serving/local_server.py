@@ -1,12 +1,16 @@
 """Start, probe and stop the scoring script in ``azmlinfsrv`` on this machine.
 
-The server runs in its own process (gunicorn, like on the endpoint), bound to loopback
-by default; :class:`LocalServer` knows its PID, URL and log file and stops it by PID.
+The server runs in its own process group (gunicorn's master and workers, like on the
+endpoint), bound to loopback by default, with the endpoint's settings
+(:mod:`.settings`); :class:`LocalServer` knows its PID, URL and log file and stops the
+whole group.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +25,7 @@ from pathlib import Path
 from ..errors import ServingError
 from . import SCORE_SCRIPT
 from .inference_server import LOOPBACK, exposure_warning
+from .settings import DEFAULT_SETTINGS, ServerSettings
 
 
 def free_port(host: str = LOOPBACK) -> int:
@@ -34,10 +39,14 @@ def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool =
     """The exported folder to serve for ``model_dir``.
 
     ``model_dir`` may be an exported folder (``export.json`` + ``model.onnx``) or a
-    trained Hugging Face model folder; the latter is exported to ``model_dir/onnx``
-    first (again only when the weights are newer than the export).
+    trained model folder; the latter is exported to ``model_dir/onnx`` first, with the
+    max length and cleaning its run card (``coursekit.json``) recorded, and again only
+    when the export no longer matches the weights (the run card's fingerprint; for a
+    folder without a run card, weights newer than the export).
     """
+    from ..export.from_run import export_is_current, export_trained_model
     from ..export.manifest import FP32_NAME, is_export_dir
+    from ..runcard import has_run_card
 
     model_dir = Path(model_dir)
     if is_export_dir(model_dir):
@@ -48,47 +57,95 @@ def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool =
         raise ServingError(f"{model_dir} holds neither an exported model (export.json + model.onnx) nor a "
                            "trained model (config.json + weights); run `coursekit export` or `coursekit train`")
     target = model_dir / "onnx"
-    weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
-    if is_export_dir(target) and weights and (target / FP32_NAME).stat().st_mtime >= max(weights):
+    if has_run_card(model_dir):
+        current = export_is_current(model_dir, target)
+    else:
+        weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
+        current = is_export_dir(target) and bool(weights) and (target / FP32_NAME).stat().st_mtime >= max(weights)
+    if current:
         return target
     if not export_if_needed:
         raise ServingError(f"{model_dir} is a trained model that has not been exported; run "
                            f"`coursekit export {model_dir}`")
-    from ..export import export_onnx
-
     print(f"exporting {model_dir} to ONNX first: {target}", flush=True)
-    export_onnx(model_dir, target)
+    if has_run_card(model_dir):
+        export_trained_model(model_dir, target)
+    else:
+        from ..export import export_onnx
+
+        export_onnx(model_dir, target)
     return target
 
 
-def server_command(export_dir: Path, port: int, host: str = LOOPBACK, workers: int = 1) -> list[str]:
-    """The command line that runs ``score.py`` in ``azmlinfsrv`` on ``host:port``."""
-    return [sys.executable, "-m", "coursekit.serving.inference_server", "--host", host, "--",
-            "--entry_script", str(SCORE_SCRIPT), "--model_dir", str(Path(export_dir).resolve()),
-            "--port", str(port), "--worker_count", str(workers)]
+def server_command(port: int, host: str = LOOPBACK) -> list[str]:
+    """The command line that runs ``score.py`` in ``azmlinfsrv`` on ``host:port``
+    (workers, threads and limits come from the environment, as on the endpoint)."""
+    return [sys.executable, "-m", "coursekit.serving.inference_server", "--host", host,
+            "--parent-pid", str(os.getpid()), "--", "--entry_script", str(SCORE_SCRIPT), "--port", str(port)]
 
 
-def server_environment(threads: int | None = None, extra: dict | None = None) -> dict:
-    """The server's environment: the app root is the scoring script's folder so that a
-    workspace ``config.json`` in the current folder is never read as server settings."""
+def server_environment(settings: ServerSettings = DEFAULT_SETTINGS, model_dir: str | os.PathLike | None = None,
+                       extra: dict | None = None) -> dict:
+    """The server's environment: ``settings`` as the deployment's variables, the model folder,
+    and the app root set to the scoring script's folder so that a workspace ``config.json``
+    in the current folder is never read as server settings."""
     env = dict(os.environ)
+    env.update(settings.environment())
     env["AML_APP_ROOT"] = str(SCORE_SCRIPT.parent)
+    if model_dir is not None:
+        env["AZUREML_MODEL_DIR"] = str(model_dir)
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    if threads:
-        env["COURSEKIT_ORT_THREADS"] = str(threads)
     env.update(extra or {})
     return env
 
 
+def mount_like_azure(export_dir: Path, run_dir: Path, name: str = "coursekit-sentiment-onnx") -> Path:
+    """``run_dir/<name>/1`` pointing at ``export_dir``: the ``<model>/<version>`` layout Azure ML
+    mounts, which is what the server's model-id probe expects (any other folder makes it log
+    a traceback at every start). Falls back to ``export_dir`` where links cannot be made."""
+    mount = run_dir / name / "1"
+    try:
+        mount.parent.mkdir(parents=True, exist_ok=True)
+        mount.symlink_to(Path(export_dir).resolve(), target_is_directory=True)
+    except OSError:
+        return Path(export_dir).resolve()
+    return mount
+
+
+def _group_alive(pgid: int) -> bool:
+    if not hasattr(os, "killpg"):  # Windows: no process groups to ask about
+        return False
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    if not hasattr(os, "killpg"):  # Windows: the server process alone
+        with contextlib.suppress(OSError):
+            os.kill(pgid, signal.SIGTERM)
+        return
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 @dataclass
 class LocalServer:
-    """A running ``azmlinfsrv`` process."""
+    """A running ``azmlinfsrv``: gunicorn's master and its workers, alone in one process group."""
 
     process: subprocess.Popen
     host: str
     port: int
     export_dir: Path
     log_path: Path | None = None
+    run_dir: Path | None = None  # private temporary folder, removed by stop()
+    settings: ServerSettings = DEFAULT_SETTINGS
     _log_handle: object = field(default=None, repr=False)
 
     @property
@@ -104,18 +161,30 @@ class LocalServer:
     def score_url(self) -> str:
         return f"{self.url}/score"
 
+    @property
+    def log_is_temporary(self) -> bool:
+        return self.run_dir is not None and self.log_path is not None and self.run_dir in self.log_path.parents
+
     def log_tail(self, lines: int = 30) -> str:
         if self.log_path is None or not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
-    def wait_until_ready(self, timeout: float = 90.0) -> "LocalServer":
-        """Poll the liveness route until it answers 200; raise with the log tail otherwise."""
+    def wait_until_ready(self, timeout: float = 90.0, cancel=None) -> "LocalServer":
+        """Poll the liveness route until it answers 200; raise with the log tail otherwise.
+
+        ``cancel`` (a callable) is asked between polls: when it returns True the wait ends
+        early without an error (the caller then stops the server).
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if cancel is not None and cancel():
+                return self
             if self.process.poll() is not None:
+                tail = self.log_tail()
+                self.stop()
                 raise ServingError(f"the scoring server exited with code {self.process.returncode} before it was "
-                                   f"ready; last log lines:\n{self.log_tail()}")
+                                   f"ready; last log lines:\n{tail}")
             try:
                 with urllib.request.urlopen(self.url + "/", timeout=2) as response:
                     if response.status == 200:
@@ -123,9 +192,10 @@ class LocalServer:
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
             time.sleep(0.2)
+        tail = self.log_tail()
         self.stop()
         raise ServingError(f"the scoring server on port {self.port} was not ready after {timeout:.0f} s; "
-                           f"last log lines:\n{self.log_tail()}")
+                           f"last log lines:\n{tail}")
 
     def score(self, payload, timeout: float = 30.0) -> tuple[int, dict]:
         """POST ``payload`` (an object, or a str/bytes body sent as-is) to /score: (status, JSON)."""
@@ -143,18 +213,28 @@ class LocalServer:
             except json.JSONDecodeError:
                 return exc.code, {"raw": raw.decode("utf-8", "replace")}
 
-    def stop(self, timeout: float = 15.0) -> int | None:
-        """Stop the server by its PID (SIGTERM, then SIGKILL after ``timeout`` s)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """Stop the whole process group: SIGTERM (gunicorn's graceful stop), SIGKILL to whatever
+        is left after ``timeout`` s; then remove the private temporary folder (and its log)."""
+        pgid = self.process.pid  # started in a new session: the master leads its own group
+        if self.process.poll() is None or _group_alive(pgid):
+            _signal_group(pgid, signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                pass
+            _signal_group(pgid, signal.SIGKILL)  # workers the master left behind, or a hung master
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(5)
+            until = time.monotonic() + 5
+            while _group_alive(pgid) and time.monotonic() < until:
+                time.sleep(0.05)
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            self.run_dir = None
         return self.process.returncode
 
     def __enter__(self) -> "LocalServer":
@@ -165,12 +245,17 @@ class LocalServer:
 
 
 def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host: str = LOOPBACK,
-                 workers: int = 1, threads: int | None = None, log_path: str | os.PathLike | None = None,
+                 workers: int | None = None, threads: int | None = None, http_threads: int | None = None,
+                 settings: ServerSettings | None = None, log_path: str | os.PathLike | None = None,
                  env: dict | None = None, wait: bool = True, ready_timeout: float = 90.0) -> LocalServer:
     """Start ``score.py`` in ``azmlinfsrv`` for an exported folder; returns when it answers.
 
-    Output goes to ``log_path`` (a temporary file by default). A host other than
-    loopback prints a plain warning: the local server has no authentication.
+    ``settings`` (default :data:`DEFAULT_SETTINGS`, the endpoint's) sets processes, threads
+    and limits; ``workers``, ``threads`` (ONNX Runtime threads per worker) and
+    ``http_threads`` override single fields. The server runs in its own process group, which
+    :meth:`LocalServer.stop` ends as a whole. Its output goes to ``log_path``, or to a
+    temporary file that ``stop()`` removes. A host other than loopback prints a plain
+    warning: the local server has no authentication.
     """
     from ..export.manifest import is_export_dir
 
@@ -178,18 +263,22 @@ def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host
     if not is_export_dir(export_dir):
         raise ServingError(f"{export_dir}: not an exported model folder (export.json + model.onnx); "
                            "run `coursekit export` first or pass a trained model folder to `coursekit serve`")
+    settings = (settings or DEFAULT_SETTINGS).with_changes(workers=workers, ort_threads=threads,
+                                                           http_threads=http_threads)
     port = port or free_port(host)
     warning = exposure_warning(host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    if log_path is None:
-        fd, name = tempfile.mkstemp(prefix="coursekit-serve-", suffix=".log")
-        os.close(fd)
-        log_path = name
-    log_path = Path(log_path)
-    handle = open(log_path, "ab")
-    process = subprocess.Popen(server_command(export_dir, port, host, workers), stdout=handle,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               env=server_environment(threads, env))
-    server = LocalServer(process, host, port, export_dir, log_path, handle)
+    run_dir = Path(tempfile.mkdtemp(prefix="coursekit-serve-"))
+    log_path = Path(log_path) if log_path else run_dir / "server.log"
+    try:
+        handle = open(log_path, "ab")
+        model_dir = mount_like_azure(export_dir, run_dir)
+        process = subprocess.Popen(server_command(port, host), stdout=handle, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=server_environment(settings, model_dir, env),
+                                   start_new_session=True)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    server = LocalServer(process, host, port, export_dir, log_path, run_dir, settings, handle)
     return server.wait_until_ready(ready_timeout) if wait else server

@@ -33,7 +33,8 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False, *
     strategy = "steps" if config.save_steps else "epoch"
     steps = {"eval_steps": config.save_steps, "save_steps": config.save_steps,
              "logging_steps": config.save_steps} if config.save_steps else {}
-    workers = config.dataloader_workers if config.dataloader_workers is not None else (2 if on_gpu else 0)
+    auto_workers = config.dataloader_workers is None or config.dataloader_workers < 0
+    workers = (2 if on_gpu else 0) if auto_workers else config.dataloader_workers
     # Under torchrun (WORLD_SIZE > 1) on CPU, gloo is the backend; NCCL on GPUs is the default.
     # accelerate only sets up CPU data parallelism when told the run is CPU-only (use_cpu):
     # without it every process would train alone on the whole data set.
@@ -56,7 +57,9 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False, *
         load_best_model_at_end=True,
         metric_for_best_model="f1",
         greater_is_better=True,
-        save_total_limit=2,
+        # The best and the last checkpoint (resume needs the last, the final model the best);
+        # --keep-checkpoints keeps every one (each is ~3x the model: weights + optimizer state).
+        save_total_limit=None if config.keep_checkpoints else 2,
         max_steps=config.max_steps if config.max_steps else -1,
         seed=config.seed,
         data_seed=config.seed,

@@ -1,53 +1,83 @@
-"""Everything one fine-tuning run needs to know, with the assignment's values as defaults."""
+"""Everything one fine-tuning run needs to know: the one source of the training settings.
+
+:class:`TrainConfig` (how to train) and :class:`DataConfig` (what to train on) are the
+only place a training setting and its default are written down. The ``coursekit train``
+options and their ``--help`` texts (:mod:`coursekit.options`), the Part 2 lesson's
+speed table (:mod:`.fast_path`), a ``--config`` YAML/JSON file and the Azure ML job's
+command line are all derived from these fields and their metadata.
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..profiles import Profile
+
+ASSIGNMENT = {"learning_rate": 2e-5, "batch_size": 16, "epochs": 3, "weight_decay": 0.01}
+
+
+def setting(default, help: str, *, option: str | None = None, aliases: tuple = (), choices=None,
+            default_text: str | None = None, cli: bool = True, group: str = "training"):
+    """A dataclass field with what the CLI needs to know about it."""
+    meta = {"help": help, "option": option, "aliases": aliases, "choices": choices,
+            "default_text": default_text, "cli": cli, "group": group}
+    if isinstance(default, (dict, list)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass
 class TrainConfig:
     """A fine-tuning run. Defaults are the assignment's (lr 2e-5, batch 16, 3 epochs, wd 0.01)."""
 
-    model: str
-    output_dir: str
-    learning_rate: float = 2e-5
-    batch_size: int = 16
-    eval_batch_size: int = 64
-    epochs: float = 3
-    weight_decay: float = 0.01
-    max_length: int = 256
-    seed: int = 42
-    max_steps: int | None = None  # stop after this many optimizer steps (quick runs)
-    save_steps: int | None = None  # evaluate/checkpoint every N steps instead of every epoch
-    early_stopping_patience: int = 2  # evaluations without improvement; 0 disables
-    resume: bool = False  # continue from the last checkpoint in output_dir/checkpoints
+    model: str = setting("", "pre-trained model id or folder", default_text="the tier's")
+    output_dir: str = setting("", "folder for the model, tokenizer, metrics.json and the run card", option="--output")
+    learning_rate: float = setting(ASSIGNMENT["learning_rate"], "peak learning rate of AdamW", aliases=("--lr",))
+    batch_size: int = setting(ASSIGNMENT["batch_size"], "training batch size per device")
+    eval_batch_size: int = setting(64, "evaluation batch size per device")
+    epochs: float = setting(ASSIGNMENT["epochs"], "training epochs (the most: early stopping may stop sooner)")
+    weight_decay: float = setting(ASSIGNMENT["weight_decay"], "AdamW weight decay")
+    max_length: int = setting(256, "tokens per text; longer texts are truncated",
+                              default_text="the tier's: 128 offline, 512 full")
+    seed: int = setting(42, "seed of the split, the classifier head, the data order and dropout")
+    max_steps: int = setting(0, "stop after N optimizer steps (quick runs; 0 = no limit)")
+    save_steps: int = setting(0, "evaluate and checkpoint every N steps instead of every epoch (0 = per epoch)")
+    early_stopping_patience: int = setting(2, "stop after N evaluations without a better validation F1 "
+                                              "(0 turns early stopping off)", option="--patience")
+    resume: bool = setting(False, "continue from the last checkpoint in OUTPUT/checkpoints", group="run")
+    overwrite: bool = setting(False, "OUTPUT holds a trained model: move it aside to OUTPUT.old-TIME and "
+                                     "train afresh", group="run")
+    keep_checkpoints: bool = setting(False, "keep every checkpoint (default: only the best and the last)",
+                                     group="run")
     # The fast path (each a flag the Part 2 notebook explains):
-    pad_to_max_length: bool = False  # the literal setup pads every text to max_length
-    group_by_length: bool = True  # batches of similar lengths waste less padding
-    pad_to_multiple_of: int | None = None  # round batch lengths up; None = 64 on a GPU, off on CPU; 1 = off
-    mixed_precision: str = "auto"  # "auto" = bf16/fp16 on a GPU, fp32 on CPU; or "bf16", "fp16", "no"
-    fused_adamw: bool = True
-    torch_compile: bool = False
-    dataloader_workers: int | None = None  # None = 2 on a GPU, 0 on CPU
-    show_progress: bool | None = None  # None = only in a terminal
-    extras: dict = field(default_factory=dict)
+    pad_to_max_length: bool = setting(False, "pad every text to --max-length (default: pad each batch to its "
+                                             "longest text)", group="speed")
+    group_by_length: bool = setting(True, "random batches instead of batches of similar lengths (which waste "
+                                          "less padding)", default_text="batches of similar lengths", group="speed")
+    pad_to_multiple_of: int = setting(0, "round batch lengths up to a multiple of N (1 = off)",
+                                      default_text="64 on a GPU, off on CPU", group="speed")
+    mixed_precision: str = setting("auto", "mixed precision on a GPU: auto = bf16 where supported, else fp16; "
+                                           "fp32 on CPU", option="--precision",
+                                   choices=("auto", "bf16", "fp16", "no"), group="speed")
+    fused_adamw: bool = setting(True, "the unfused AdamW instead of the one fused kernel",
+                                default_text="fused", group="speed")
+    torch_compile: bool = setting(False, "compile the model with torch.compile", group="speed")
+    dataloader_workers: int = setting(-1, "dataloader worker processes", option="--workers",
+                                      default_text="2 on a GPU, 0 on CPU", group="speed")
+    show_progress: bool | None = setting(None, "progress bars (None: only in a terminal)", cli=False)
+    extras: dict = setting({}, "free-form notes recorded with the run", cli=False)
 
     @classmethod
     def from_profile(cls, profile: Profile, output_dir: str | Path, **overrides) -> "TrainConfig":
-        """The tier's model and hyperparameters; ``None`` overrides are ignored."""
-        base = dict(
-            model=profile.model,
-            output_dir=str(output_dir),
-            learning_rate=profile.learning_rate,
-            batch_size=profile.batch_size,
-            epochs=profile.epochs,
-            weight_decay=profile.weight_decay,
-            max_length=profile.max_length,
-        )
+        """The tier's model and max length with the assignment's hyperparameters; ``None`` overrides are ignored."""
+        base = dict(model=profile.model, output_dir=str(output_dir), max_length=profile.max_length)
         base.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = sorted(set(base) - {f.name for f in fields(cls)})
+        if unknown:
+            from ..errors import ConfigError
+
+            raise ConfigError(f"unknown training setting(s): {', '.join(unknown)}; "
+                              f"see `coursekit train --help` for the settings")
         return cls(**base)
 
     @property
@@ -56,3 +86,32 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def hyperparameters(self) -> dict:
+        """The settings worth recording with a run (no paths or display switches)."""
+        skip = {"extras", "show_progress", "output_dir", "resume", "overwrite"}
+        return {k: v for k, v in self.to_dict().items() if k not in skip}
+
+
+@dataclass
+class DataConfig:
+    """What a run trains on and how it is read and cleaned (recorded in the run card)."""
+
+    data: str = setting("", "CSV, TSV or JSONL with text and label columns, or 'imdb'",
+                        default_text="the tier's data", group="data")
+    text_column: str = setting("text", "column holding the review text", group="data")
+    label_column: str = setting("label", "column holding the label", group="data")
+    has_header: bool = setting(True, "the file has no header row: text<TAB>label per line",
+                               default_text="the first row names the columns", group="data")
+    clean: bool = setting(True, "keep the texts as written (no removal of markup, URLs, special characters, "
+                                "no lower-casing)", default_text="cleaned", group="data")
+    max_samples: int = setting(0, "use a seeded subset of N rows (0 = every row)", group="data")
+    label_map: str = setting("", "label spellings for the two classes, e.g. '1 star=0,5 stars=1', or a "
+                                 "JSON/YAML file", default_text="0/1, negative/positive, neg/pos", group="data")
+    strict: bool = setting(False, "stop at the first junk row (empty after cleaning, duplicate, "
+                                  "conflicting labels) instead of dropping it with a summary", group="data")
+
+
+def field_help(cls, name: str) -> str:
+    """The help text of one setting (the lesson's tables quote it)."""
+    return next(f.metadata["help"] for f in fields(cls) if f.name == name)

@@ -20,10 +20,6 @@ def rank() -> int:
     return int(os.environ.get("RANK", "0"))
 
 
-def is_distributed() -> bool:
-    return world_size() > 1
-
-
 def is_main_process() -> bool:
     """True in the one process that prints and writes files."""
     return rank() == 0

@@ -11,22 +11,11 @@ import signal
 
 from transformers import TrainerCallback
 
-
-# The exit status of `coursekit train` after a SIGTERM-triggered checkpoint: 75 is
-# EX_TEMPFAIL in <sysexits.h>, "temporary failure, try again". A job scheduler that
-# sees 75 knows the run saved its state and that rerunning with --resume continues it.
-PREEMPTED_EXIT_CODE = 75
+from ..errors import PREEMPTED_EXIT_CODE, Preempted  # noqa: F401 - re-exported for callers
 
 # Under torchrun the processes agree every this many steps on whether any of them
 # got SIGTERM (one tiny all-reduce), so that all of them save and stop together.
 SYNC_EVERY_STEPS = 5
-
-
-class Preempted(Exception):
-    """Training stopped on SIGTERM after writing a checkpoint; rerun with --resume."""
-
-    user_facing = True
-    exit_code = PREEMPTED_EXIT_CODE
 
 
 class CheckpointOnSigterm(TrainerCallback):
@@ -56,6 +45,18 @@ class CheckpointOnSigterm(TrainerCallback):
             self.received = True
             control.should_save = True
             control.should_training_stop = True
+        return control
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        """Stopping mid-epoch still ends the epoch loop: no evaluation or log at the stop step.
+
+        Without this the epoch strategy evaluates at the stop step, and that extra
+        evaluation takes part in model selection: the resumed run would not be the
+        uninterrupted one.
+        """
+        if self.received:
+            control.should_evaluate = False
+            control.should_log = False
         return control
 
     def _any_process_received(self, args, step: int) -> bool:

@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transformers import TrainerCallback
 
 from ..labels import LABEL_NAMES
 from ..progress import configure_quiet_libraries
@@ -57,7 +56,7 @@ def pad_multiple(config: TrainConfig) -> int | None:
     padding than with multiples of 64 on an H200, benchmarks/RESULTS.md); CPU pays no such cost."""
     import torch
 
-    if config.pad_to_multiple_of is not None:
+    if config.pad_to_multiple_of:
         return config.pad_to_multiple_of if config.pad_to_multiple_of > 1 else None
     return 64 if torch.cuda.is_available() and not config.pad_to_max_length else None
 
@@ -67,7 +66,7 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
 
     ``argument_overrides`` replace single ``TrainingArguments`` (see ``build_training_arguments``).
     """
-    from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, set_seed
+    from transformers import EarlyStoppingCallback, set_seed
 
     from ..data import padding_collator, tokenize_splits
     from ..metrics import classification_metrics
@@ -76,13 +75,18 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
 
     show = configure_quiet_libraries(config.show_progress)
     set_seed(config.seed)  # before the classifier head is initialised
+    if tokenizer is None or model is None:
+        main_print(f"loading the pre-trained model {config.model} ...")
     tokenizer = tokenizer or load_tokenizer(config.model)
     model = model or load_classifier(config.model)
+    main_print(f"tokenizing {sum(len(part) for part in splits.values())} reviews (max length {config.max_length}) ...")
     encoded = tokenize_splits(splits, tokenizer, config.max_length, config.pad_to_max_length)
     extra = list(callbacks)
     if config.early_stopping_patience:
         extra.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
-    trainer = Trainer(
+    from .sampling import ResumableTrainer
+
+    trainer = ResumableTrainer(
         model=model,
         args=build_training_arguments(config, show_progress=show, **(argument_overrides or {})),
         train_dataset=encoded["train"],
@@ -92,57 +96,63 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
         compute_metrics=classification_metrics(),
         callbacks=extra,
     )
-    if not show:  # one readable line per evaluation instead of raw log dicts
-        trainer.remove_callback(PrinterCallback)
-        trainer.add_callback(EvaluationPrinter())
+    use_tidy_output(trainer, show)
     return trainer, encoded
 
 
-class EvaluationPrinter(TrainerCallback):
-    """Print one short line per evaluation (quiet runs: CI, notebooks, pipes)."""
+def use_tidy_output(trainer, show_progress: bool) -> None:
+    """One readable line per evaluation; in a terminal a progress bar without raw log dictionaries."""
+    from transformers import PrinterCallback, ProgressCallback
 
-    def __init__(self):
-        self._printed_step = None
+    from .callbacks import EvaluationPrinter, TidyProgressCallback
 
-    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
-        if not state.is_world_process_zero or not metrics or "eval_loss" not in metrics:
-            return
-        if state.global_step == self._printed_step:  # the final re-evaluation of the best model
-            return
-        self._printed_step = state.global_step
-        train_loss = next((e["loss"] for e in reversed(state.log_history) if "loss" in e), None)
-        parts = [f"epoch {state.epoch:.2f}", f"step {state.global_step}"]
-        if train_loss is not None:
-            parts.append(f"train loss {train_loss:.4f}")
-        parts.append(f"validation loss {metrics['eval_loss']:.4f}")
-        parts += [f"{k} {metrics['eval_' + k]:.4f}" for k in ("accuracy", "f1") if "eval_" + k in metrics]
-        print(" | ".join(parts), flush=True)
+    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter):
+        trainer.remove_callback(callback)
+    if show_progress:
+        trainer.add_callback(TidyProgressCallback())
+    trainer.add_callback(EvaluationPrinter())
 
 
-def train_model(splits, config: TrainConfig) -> TrainResult:
+def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     """Fine-tune on ``splits["train"]``, select on ``"validation"``, score ``"test"`` once.
 
-    Under ``torchrun`` every process trains its shard; only the main process writes the
-    model and ``metrics.json``. On SIGTERM a checkpoint is written and :class:`Preempted`
-    is raised: run again with ``resume=True`` to continue from it.
+    ``trainer`` is a ready ``Trainer`` (e.g. the one a student wrote in lesson 02; pass the
+    tokenized splits it was built with); by default :func:`build_trainer` makes one from ``config``. Under ``torchrun`` every
+    process trains its shard; only the main process writes the model and ``metrics.json``.
+    On SIGTERM a checkpoint is written and :class:`Preempted` is raised: run again with
+    ``resume=True`` to continue from it.
     """
+    from .callbacks import RuntimeTracker
+    from .outcome import describe_outcome, outcome_lines
+
     sigterm = CheckpointOnSigterm().install()
     try:
-        trainer, encoded = build_trainer(splits, config, callbacks=[sigterm])
+        if trainer is None:
+            trainer, encoded = build_trainer(splits, config, callbacks=[sigterm])
+        else:  # a Trainer built elsewhere: ``splits`` are the tokenized splits it was built with
+            encoded = splits
+            trainer.add_callback(sigterm)
+            use_tidy_output(trainer, configure_quiet_libraries(config.show_progress))
         resume_from = last_checkpoint(config) if config.resume else None
         if config.resume and resume_from is None:
             main_print(f"--resume: no checkpoint in {config.checkpoint_dir}, starting from the beginning")
         elif resume_from:
             main_print(f"resuming from {resume_from}")
-        started = time.perf_counter()
+        runtime = RuntimeTracker(resume_from)
+        trainer.add_callback(runtime)
+        main_print(f"training on {len(splits['train'])} reviews for up to {config.epochs:g} epochs "
+                   f"(validation: {len(splits['validation'])} reviews) ...")
         trainer.train(resume_from_checkpoint=resume_from)
-        runtime = time.perf_counter() - started
     finally:
         sigterm.uninstall()
     if sigterm.received:
         raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
+    train_runtime = runtime.total
 
     history = _history(trainer)  # before the final evaluations below add their own log entries
+    state = trainer.state
+    outcome = describe_outcome(history, state.best_global_step, config, len(splits["train"]),
+                               state.global_step, state.max_steps)
     validation = _strip_prefix(trainer.evaluate(encoded["validation"], metric_key_prefix="eval"), "eval")
     test = None
     if "test" in encoded:
@@ -155,10 +165,13 @@ def train_model(splits, config: TrainConfig) -> TrainResult:
         history=history,
         test_metrics=test,
         validation_metrics=validation,
-        train_runtime_s=runtime,
-        best_checkpoint=trainer.state.best_model_checkpoint,
+        train_runtime_s=train_runtime,
+        best_checkpoint=state.best_model_checkpoint,
     )
     result.summary = _summary(config, result, len(splits["train"]), trainer.args.world_size)
+    result.summary["outcome"] = outcome
+    for line in outcome_lines(outcome):
+        main_print(line)
     if trainer.is_world_process_zero():
         trainer.save_model(str(out))  # model, config (NEGATIVE/POSITIVE labels) and tokenizer
         write_metrics(out, result.summary)
@@ -184,7 +197,7 @@ def _summary(config: TrainConfig, result: TrainResult, n_train: int, world_size:
         "train_runtime_s": round(result.train_runtime_s, 2),
         "train_samples": n_train,
         "world_size": world_size,
-        "hyperparameters": {k: v for k, v in config.to_dict().items() if k not in ("extras", "show_progress")},
+        "hyperparameters": config.hyperparameters(),
         "extras": config.extras,
     }
 

@@ -1,0 +1,72 @@
+"""The ✅ Check of each lesson's exercises: pass, "not attempted", or what is wrong."""
+from __future__ import annotations
+
+from coursekit.exercises.core import Check
+
+
+def check_least_central(least_central, summary) -> None:
+    """Part 1: ``least_central`` is the lease sentence with the lowest score."""
+    check = Check("least_central is the least central sentence")
+    if check.attempted(least_central=least_central):
+        sentences, scores = list(summary.all_sentences), list(summary.scores)
+        if least_central not in sentences:
+            check.that(False, f"least_central must be one of summary.all_sentences, got {str(least_central)[:60]!r}")
+        else:
+            score = scores[sentences.index(least_central)]
+            check.that(score == min(scores), f"its score is {score:.3f}, but the lowest score is {min(scores):.3f} "
+                                             "(use the index of min(summary.scores))")
+    check.finish()
+
+
+def check_stars_map(stars_map, shop_file, expected=(1, 0, 1, 0)) -> None:
+    """Part 2: ``stars_map`` turns the shop's rating spellings into the labels 0/1."""
+    from coursekit.data import load_reviews
+    from coursekit.errors import DataError
+
+    check = Check("stars_map turns the shop's ratings into labels")
+    if check.attempted(stars_map=stars_map):
+        if not isinstance(stars_map, dict):
+            check.that(False, f"stars_map must be a dict like {{\"1 star\": 0}}, got a {type(stars_map).__name__}")
+        else:
+            try:
+                shop = load_reviews(shop_file, text_column="review", label_column="rating", label_map=stars_map)
+                labels = list(shop["label"])
+                check.that(labels == list(expected), f"the file's ratings became {labels}, expected {list(expected)} "
+                                                     "(1-2 stars negative = 0, 4-5 stars positive = 1)")
+            except DataError as exc:
+                check.that(False, f"load_reviews could not use it: {exc}")
+    check.finish()
+
+
+def check_precision_recall(my_precision, my_recall, predictions) -> None:
+    """Part 3: precision and recall computed by hand agree with scikit-learn's."""
+    from sklearn.metrics import precision_score, recall_score
+
+    check = Check("your precision and recall match scikit-learn's")
+    if check.attempted(my_precision=my_precision, my_recall=my_recall):
+        y_true, y_pred = predictions.y_true, predictions.y_pred
+        want_p = precision_score(y_true, y_pred, zero_division=0)
+        want_r = recall_score(y_true, y_pred, zero_division=0)
+        for name, got, want, formula in (("my_precision", my_precision, want_p, "tp / (tp + fp)"),
+                                         ("my_recall", my_recall, want_r, "tp / (tp + fn)")):
+            try:
+                value = float(got)
+            except (TypeError, ValueError):
+                check.that(False, f"{name} must be a number, got {got!r}")
+                continue
+            check.that(abs(value - want) < 1e-9, f"{name} is {value:.4f}, expected {want:.4f} = {formula}")
+    check.finish()
+
+
+def check_small_data_fix(small_run, fixed_run, min_gain: float = 0.05, floor: float = 0.7) -> None:
+    """Part 2: the new settings learn from the same 200 reviews what the assignment's did not."""
+    check = Check("the new settings learn from 200 reviews")
+    if check.attempted(fixed_run=fixed_run):
+        before, after = small_run.validation_metrics["accuracy"], fixed_run.validation_metrics["accuracy"]
+        check.that(after >= floor, f"validation accuracy is {after:.3f}, below {floor}: "
+                                   "try a higher learning_rate or more epochs (and early_stopping_patience=0)")
+        check.that(after >= min(before + min_gain, 0.97),
+                   f"validation accuracy went from {before:.3f} to {after:.3f}: not a clear improvement")
+        if not check.problems:
+            check.note(f"validation accuracy {before:.3f} → {after:.3f}")
+    check.finish()

@@ -1,0 +1,256 @@
+"""Command-line options derived from the settings dataclasses, and a ``--config`` file reader.
+
+``transformers.HfArgumentParser`` does this for one flat parser; coursekit's command line
+is a tree of sub-commands (``coursekit train``, ``coursekit azure train ...``) whose
+parsers argparse creates itself, and its options keep the course's spellings
+(``--output``, ``--lr``, ``--no-clean``). So the few lines that map a field to an option
+live here, and every option, default and help text still comes from the dataclass.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import MISSING, fields
+from pathlib import Path
+
+from .errors import ConfigError
+
+
+def option_name(f) -> str:
+    """The option that sets field ``f`` (booleans that default to True are turned off with --no-...)."""
+    if f.metadata.get("option"):
+        return f.metadata["option"]
+    name = f.name.replace("_", "-")
+    if f.name == "has_header":
+        return "--no-header"
+    if isinstance(f.default, bool) and f.default is True:
+        return f"--no-{name}"
+    return f"--{name}"
+
+
+def _default_text(f) -> str:
+    if f.metadata.get("default_text"):
+        return f.metadata["default_text"]
+    default = f.default if f.default is not MISSING else None
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    if default in ("", None):
+        return "none"
+    return str(default)
+
+
+def cli_fields(cls, groups: tuple[str, ...] | None = None):
+    """The fields of ``cls`` that are command-line options (optionally of some groups only)."""
+    return [f for f in fields(cls) if f.metadata.get("cli", False)
+            and (groups is None or f.metadata.get("group") in groups)]
+
+
+def add_options(parser, cls, groups: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> None:
+    """Add one option per setting of ``cls``; unset options parse as ``None`` (= the default)."""
+    titles = {"data": "data", "training": "training (the assignment's values by default)", "run": "the run",
+              "speed": "speed (the fast path is the default; each flag turns one part of it off or on)"}
+    sections: dict[str, argparse._ArgumentGroup] = {}
+    for f in cli_fields(cls, groups):
+        group_name = f.metadata.get("group", "training")
+        target = sections.get(group_name)
+        if target is None:
+            target = sections[group_name] = parser.add_argument_group(titles.get(group_name, group_name))
+        name = option_name(f)
+        help_text = f.metadata["help"]
+        if f.name not in required:
+            help_text += f" (default: {_default_text(f)})"
+        kwargs = dict(dest=f.name, default=None, help=help_text)
+        if isinstance(f.default, bool):
+            kwargs.update(action="store_const", const=not f.default if name.startswith("--no-") else True)
+        else:
+            kind = type(f.default) if f.default is not MISSING and f.default is not None else str
+            metavar = "N" if kind is int else f.name.upper().split("_")[-1]
+            kwargs.update(type=kind, choices=f.metadata.get("choices"),
+                          metavar=None if f.metadata.get("choices") else metavar)
+            if f.name in required:
+                kwargs.update(required=True)
+        target.add_argument(name, *f.metadata.get("aliases", ()), **kwargs)
+
+
+def values_from_args(args: argparse.Namespace, cls) -> dict:
+    """The settings of ``cls`` given on the command line (``None`` = not given)."""
+    return {f.name: getattr(args, f.name) for f in cli_fields(cls)
+            if getattr(args, f.name, None) is not None}
+
+
+# A --config file is a short list of settings: read it within limits, so a crafted file
+# cannot hang or exhaust memory (the same rules as quiz files, coursekit.quiz.loading).
+MAX_CONFIG_BYTES = 100_000
+MAX_CONFIG_DEPTH = 20
+
+# Settings that must be above zero, and those that may be zero (a setting not listed takes any value).
+POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length"}
+NON_NEGATIVE = {"weight_decay", "seed", "max_steps", "save_steps", "early_stopping_patience",
+                "pad_to_multiple_of", "max_samples"}
+AT_LEAST = {"dataloader_workers": -1}
+
+
+def read_config_file(path: str | Path, *classes) -> dict:
+    """Settings from a YAML or JSON file whose keys are field names of ``classes``.
+
+    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases (``*name``, the "billion
+    laughs" expansion), nesting at most :data:`MAX_CONFIG_DEPTH` deep; every value must
+    have its setting's type and range. Each failure is a one-line :class:`ConfigError`.
+    """
+    path = Path(path)
+    loaded = load_settings_file(path)
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"--config {path}: expected a mapping of setting: value, found a "
+                          f"{type(loaded).__name__}; fix the file")
+    known = config_keys(*classes)
+    values = {}
+    for key, value in loaded.items():
+        name = known.get(str(key).strip().lstrip("-").replace("-", "_"))
+        if name is None:
+            raise ConfigError(f"--config {path}: unknown setting {key!r}; the settings are the long options of "
+                              "`coursekit train --help` with '_' for '-'")
+        if name in values:
+            raise ConfigError(f"--config {path}: setting {name!r} is given twice (as {key!r}); keep one")
+        values[name] = value
+    check_values(values, *classes, source=f"--config {path}")
+    return values
+
+
+def load_settings_file(path: str | Path, option: str = "--config", error: type[Exception] = ConfigError):
+    """The parsed content of a small YAML or JSON file, read safely.
+
+    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases, bounded nesting; any failure is
+    one line of ``error`` that starts with ``option PATH``.
+    """
+    path = Path(path)
+    is_json = path.suffix.lower() == ".json"
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise error(f"{option} {path}: {size:,} bytes is too large for a settings file "
+                        f"(limit {MAX_CONFIG_BYTES:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{option} {path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{option} {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                    "save the file as UTF-8") from exc
+    try:
+        return _parse_json(text) if is_json else _parse_yaml(text)
+    except ConfigError as exc:
+        raise error(f"{option} {path}: {exc}") from exc
+    except RecursionError as exc:
+        raise error(f"{option} {path}: nested too deeply to be a settings file") from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
+        raise error(f"{option} {path}: not valid {'JSON' if is_json else 'YAML'} ({first}); "
+                    "fix the file") from exc
+
+
+def config_keys(*classes) -> dict[str, str]:
+    """Key -> field name for a --config file: each setting's field name, and its option names
+    (``lr``, ``output``, ``patience``...) except the ``--no-...`` switches."""
+    keys = {}
+    for cls in classes:
+        for f in cli_fields(cls):
+            keys[f.name] = f.name
+            for option in (option_name(f), *f.metadata.get("aliases", ())):
+                if not option.startswith("--no-"):
+                    keys.setdefault(option.lstrip("-").replace("-", "_"), f.name)
+    return keys
+
+
+def _parse_json(text: str):
+    def no_constants(name: str):
+        raise ConfigError(f"{name} is not a number JSON allows")
+
+    return json.loads(text, parse_constant=no_constants)
+
+
+def _parse_yaml(text: str):
+    import yaml
+
+    class ConfigLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise ConfigError(f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
+                                  "allowed; write the value out")
+            return super().compose_node(parent, index)
+
+        def fetch_flow_collection_start(self, TokenClass):
+            if self.flow_level >= MAX_CONFIG_DEPTH:  # refuse [[[[... at once, not after scanning it all
+                raise ConfigError(f"line {self.line + 1}: nested deeper than {MAX_CONFIG_DEPTH} levels")
+            return super().fetch_flow_collection_start(TokenClass)
+
+    return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def check_values(values: dict, *classes, source: str | None = None) -> None:
+    """Refuse a setting whose value has the wrong type or is out of range; the error names the
+    option (``source=None``: the command line) or the file and key."""
+    import math
+
+    by_name = {f.name: f for cls in classes for f in fields(cls)}
+    for name, value in values.items():
+        f = by_name.get(name)
+        if f is None or value is None:
+            continue
+        where = f"{source}: setting {name!r}" if source else option_name(f)
+        kind = type(f.default) if f.default is not MISSING and f.default is not None else str
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = values[name] = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}: expected {_kind_name(kind)}, got {value!r}")
+        if kind is float and not math.isfinite(value):
+            raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+        choices = f.metadata.get("choices")
+        if choices and value not in choices:
+            raise ConfigError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
+        if name in POSITIVE and not value > 0:
+            raise ConfigError(f"{where}: must be above 0, got {value!r}")
+        if name in NON_NEGATIVE and value < 0:
+            raise ConfigError(f"{where}: must be 0 or more, got {value!r}")
+        if name in AT_LEAST and value < AT_LEAST[name]:
+            raise ConfigError(f"{where}: must be {AT_LEAST[name]} or more, got {value!r}")
+
+
+def _kind_name(kind) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text (quote it)"}.get(
+        kind, kind.__name__)
+
+
+def to_cli_arguments(values: dict, cls) -> list[str]:
+    """``values`` (field name -> value) as the command-line options that set them."""
+    out: list[str] = []
+    by_name = {f.name: f for f in cli_fields(cls)}
+    for name, value in values.items():
+        f = by_name.get(name)
+        if f is None or value is None:
+            continue
+        option = option_name(f)
+        if isinstance(f.default, bool):
+            wanted = not f.default if option.startswith("--no-") else True
+            if value == wanted:
+                out.append(option)
+        else:
+            out += [option, str(value)]
+    return out
+
+
+def add_profile_option(parser) -> None:
+    """The one ``--profile`` option every tier-dependent command takes."""
+    parser.add_argument("--profile", choices=["full", "offline"], default=None,
+                        help="tier: 'full' (Hub model + IMDB, GPU) or 'offline' (MiniLM + sample reviews); "
+                             "default: $COURSEKIT_PROFILE, else offline")
+
+
+def resolve_profile(args, announce: bool = True, data: str | None = None):
+    """The tier for this command: --profile, then $COURSEKIT_PROFILE, then offline; printed once."""
+    from .profiles import get_profile
+
+    return get_profile(getattr(args, "profile", None), announce=announce, data=data)

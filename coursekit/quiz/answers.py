@@ -1,0 +1,135 @@
+"""Answers in their JSON shapes: check, canonicalise, describe.
+
+* ``single_choice``: an option id, e.g. ``"a"``
+* ``true_false``: ``true`` or ``false`` (the text ``"true"``/``"false"`` is read too)
+* ``multiple_select``: a list of option ids
+* ``choice_per_item``: ``{item_id: {"choice": option_id, "justification": "one line"}}``
+* ``reflection``: the text
+
+An answer that does not fit its question (a list for a single choice, ``"A"`` where the
+option id is ``"a"``) is never guessed at: :func:`normalise_answer` returns the problem,
+which grading reports as an invalid answer (worth 0 points, and said so).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from coursekit.quiz.model import Question
+
+_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+
+
+def word_count(text: str | None) -> int:
+    """Words in ``text`` (hyphenated words, contractions, "e.g." and "3.5" count once)."""
+    return len(_WORD.findall(text or ""))
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or raw == "" or raw == [] or raw == {}
+
+
+def _short(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def normalise_answer(question: Question, raw: Any) -> tuple[Any, str | None]:
+    """``(answer, problem)``: the answer in its canonical JSON shape, or ``None`` with
+    a problem when it does not fit the question (wrong type, unknown option)."""
+    if is_blank(raw):
+        return None, None
+    kind = question.kind
+    if kind == "single_choice":
+        if isinstance(raw, str) and raw in question.option_ids:
+            return raw, None
+        return None, f"{_short(raw)} is not one of the options {', '.join(question.option_ids)}"
+    if kind == "true_false":
+        if isinstance(raw, bool):
+            return raw, None
+        if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+            return raw.strip().lower() == "true", None
+        return None, f"{_short(raw)} is not true or false"
+    if kind == "multiple_select":
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            return None, f"{_short(raw)} is not a list of option ids"
+        unknown = [v for v in raw if v not in question.option_ids]
+        if unknown:
+            return None, f"{', '.join(map(_short, unknown))} not among the options {', '.join(question.option_ids)}"
+        return sorted(set(raw)), None
+    if kind == "choice_per_item":
+        return _normalise_items(question, raw)
+    if kind == "reflection":
+        if isinstance(raw, str):
+            return raw, None
+        return None, f"{_short(raw)} is not text"
+    raise ValueError(f"unknown question kind {kind!r}")  # pragma: no cover - schema forbids
+
+
+def _normalise_items(question: Question, raw: Any) -> tuple[Any, str | None]:
+    if not isinstance(raw, Mapping):
+        return None, f"{_short(raw)} is not {{item: {{choice, justification}}}}"
+    answer = {}
+    for item in question.items:
+        entry = raw.get(item.id) or {}
+        if isinstance(entry, str):
+            entry = {"choice": entry}
+        if not isinstance(entry, Mapping):
+            return None, f"item {item.id!r}: expected a choice and a justification"
+        choice = entry.get("choice")
+        if choice is not None and (not isinstance(choice, str) or choice not in question.option_ids):
+            return None, f"item {item.id!r}: {_short(choice)} is not one of the options"
+        text = " ".join(str(entry.get("justification") or "").split())
+        if choice is not None or text:
+            answer[item.id] = {"choice": choice, "justification": text}
+    return (answer or None), None
+
+
+def canonical(question: Question, answer: Any) -> str:
+    """The string that is hashed for an answer (see :mod:`coursekit.quiz.answer_lock`)."""
+    if question.kind == "true_false":
+        return "true" if answer else "false"
+    if question.kind == "multiple_select":
+        return ",".join(sorted(answer))
+    if question.kind == "choice_per_item":
+        return "|".join(f"{item.id}={(answer.get(item.id) or {}).get('choice')}" for item in question.items)
+    return str(answer)
+
+
+def key_answer(question: Question) -> Any:
+    """The instructor key's answer in the submission shape (choice_per_item: choices only)."""
+    if question.kind == "choice_per_item":
+        return {item.id: {"choice": item.answer} for item in question.items}
+    if question.kind == "multiple_select":
+        return sorted(question.answer)
+    return question.answer
+
+
+def describe_answer(question: Question, answer: Any) -> str:
+    """Readable text for an answer (gradebook summaries, feedback pages)."""
+    if answer is None:
+        return ""
+    if question.kind == "single_choice":
+        return f"{answer}) {question.option_text(answer)}"
+    if question.kind == "true_false":
+        return "True" if answer else "False"
+    if question.kind == "multiple_select":
+        return " + ".join(f"{a}) {question.option_text(a)}" for a in answer)
+    if question.kind == "choice_per_item":
+        return "; ".join(
+            f"{item.id}: {question.option_text((answer.get(item.id) or {}).get('choice') or '-')}"
+            for item in question.items
+        )
+    return f"{word_count(answer)} words"
+
+
+def rubric_mentions(text: str, question: Question) -> tuple[str, ...]:
+    """Ids of the rubric points whose keywords appear in ``text`` (case-insensitive,
+    matched at the start of a word, so ``overfit`` finds "overfitting")."""
+    found = []
+    for point in question.rubric:
+        for keyword in point.keywords:
+            if re.search(r"(?<!\w)" + re.escape(keyword), text or "", re.IGNORECASE):
+                found.append(point.id)
+                break
+    return tuple(found)

@@ -1,0 +1,217 @@
+"""Grading rules an instructor sets, in the key's ``grading:`` block or on the command line.
+
+Per quiz: the due date (the key's ``due``, or ``--due [QUIZ=]DATE``), which duplicate
+file wins (``latest`` hand-in by default, ``earliest`` or ``best``), the late penalty
+(``none``, ``zero`` or ``per-day:N`` points, ``per-day:N%`` of the quiz's points, per
+started day late), partial credit for multiple-select questions, and earlier key
+versions whose submissions are still graded (each changed question is regraded against
+the current key, or given full points). Per student: extensions from a CSV file
+(``student_id,quiz,due`` or ``student_id,quiz,days``; an empty quiz or ``*`` means every
+quiz). Command-line values win over the key's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from coursekit.errors import PolicyError
+from coursekit.quiz.model import Quiz
+
+DUPLICATE_RULES = ("latest", "earliest", "best")
+VERSION_RULES = ("regrade", "full")
+_PENALTY = re.compile(r"^(none|zero|per-day:(\d+(?:\.\d+)?)(%?))$")
+
+
+@dataclass(frozen=True)
+class LatePenalty:
+    """``none``, ``zero`` or so many points (or percent of the quiz's points) per started day."""
+
+    rule: str = "none"
+    per_day: float = 0.0
+    percent: bool = False
+
+    @classmethod
+    def parse(cls, text: str, where: str = "--late-penalty") -> "LatePenalty":
+        match = _PENALTY.match(str(text).strip())
+        if not match:
+            raise PolicyError(f"{where}: {text!r} is not a late penalty; use none, zero, per-day:N or per-day:N%")
+        if match.group(1) in ("none", "zero"):
+            return cls(match.group(1))
+        return cls("per-day", float(match.group(2)), bool(match.group(3)))
+
+    def __str__(self) -> str:
+        if self.rule != "per-day":
+            return self.rule
+        return f"per-day:{self.per_day:g}{'%' if self.percent else ''}"
+
+    def points(self, days_late: int, earned: float, quiz_max: float) -> float:
+        """Points taken off ``earned`` for ``days_late`` started days (never below 0)."""
+        if days_late <= 0 or self.rule == "none":
+            return 0.0
+        if self.rule == "zero":
+            return earned
+        per_day = quiz_max * self.per_day / 100 if self.percent else self.per_day
+        return round(min(earned, per_day * days_late), 6)
+
+
+def days_late(handed_in: dt.datetime | None, due: dt.datetime | None) -> int:
+    """Started days after ``due`` (0 when on time or when either time is unknown)."""
+    if handed_in is None or due is None or handed_in <= due:
+        return 0
+    return math.ceil((handed_in - due).total_seconds() / 86400)
+
+
+@dataclass(frozen=True)
+class QuizRules:
+    due: dt.datetime | None = None
+    duplicates: str = "latest"
+    late_penalty: LatePenalty = LatePenalty()
+    partial_credit: bool = False
+    earlier_versions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Policy:
+    rules: dict[str, QuizRules]
+    extensions: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
+
+    def for_quiz(self, quiz_id: str) -> QuizRules:
+        return self.rules.get(quiz_id, QuizRules())
+
+    def due_for(self, student_id: str, quiz_id: str) -> tuple[dt.datetime | None, bool]:
+        """``(due date, extended?)`` for one student and quiz."""
+        for slot in ((student_id, quiz_id), (student_id, "*")):
+            if slot in self.extensions:
+                return self.extensions[slot], True
+        return self.for_quiz(quiz_id).due, False
+
+    def latest_due(self, quiz_id: str) -> dt.datetime | None:
+        """The last due date of anyone for this quiz (extensions included)."""
+        dues = [self.for_quiz(quiz_id).due] + [d for (_, q), d in self.extensions.items() if q in (quiz_id, "*")]
+        dues = [d for d in dues if d is not None]
+        return max(dues) if dues else None
+
+
+def parse_due(text: str, where: str = "--due") -> dt.datetime:
+    """An ISO 8601 date or date-time; a bare date means 23:59:59 UTC that day, and a
+    time without a zone is UTC."""
+    text = str(text).strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.fromisoformat(text).replace(hour=23, minute=59, second=59, tzinfo=dt.timezone.utc)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise PolicyError(f"{where}: {text!r} is not an ISO 8601 date or date-time (e.g. 2026-12-15T23:59+00:00)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def per_quiz(values: Iterable[str], quiz_ids: Iterable[str], option: str) -> tuple[str | None, dict[str, str]]:
+    """Split ``[QUIZ=]VALUE`` option values into (value for every quiz, {quiz: value})."""
+    known = set(quiz_ids)
+    everyone, by_quiz = None, {}
+    for raw in values or ():
+        quiz_id, sep, value = str(raw).partition("=")
+        if sep and quiz_id in known:
+            by_quiz[quiz_id] = value
+        elif sep and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", quiz_id):
+            raise PolicyError(f"{option} {raw!r}: the key has no quiz {quiz_id!r} (it has {', '.join(sorted(known))})")
+        else:
+            everyone = raw
+    return everyone, by_quiz
+
+
+def build_policy(
+    key: Mapping[str, Quiz],
+    *,
+    due: Iterable[str] | dt.datetime | None = None,
+    duplicates: str | None = None,
+    late_penalty: Iterable[str] | None = None,
+    partial_credit: bool | None = None,
+    accept_versions: Iterable[str] = (),
+    extensions: str | os.PathLike | None = None,
+) -> Policy:
+    """The rules for every quiz of ``key``: the key's ``grading:`` block, then these overrides."""
+    if duplicates is not None and duplicates not in DUPLICATE_RULES:
+        raise PolicyError(f"--duplicates {duplicates!r}: choose one of {', '.join(DUPLICATE_RULES)}")
+    if isinstance(due, dt.datetime):
+        due_all, due_by = due, {}
+    else:
+        text, by = per_quiz(due or (), key, "--due")
+        due_all = parse_due(text) if text else None
+        due_by = {q: parse_due(v, f"--due {q}=") for q, v in by.items()}
+    penalty_text, penalty_by = per_quiz(late_penalty or (), key, "--late-penalty")
+    accepted = _accepted_versions(accept_versions, key)
+    rules = {}
+    for quiz_id, quiz in key.items():
+        grading = quiz.grading or {}
+        penalty = penalty_by.get(quiz_id) or penalty_text or grading.get("late_penalty") or "none"
+        versions = {str(v["version"]): dict(v.get("changed") or {}) for v in grading.get("earlier_versions") or []}
+        for version in accepted.get(quiz_id, ()):
+            versions.setdefault(version, {})
+        rules[quiz_id] = QuizRules(
+            due=due_by.get(quiz_id) or due_all or quiz.due,
+            duplicates=duplicates or grading.get("duplicates") or "latest",
+            late_penalty=LatePenalty.parse(penalty, f"late penalty of {quiz_id}"),
+            partial_credit=bool(partial_credit) if partial_credit is not None else bool(grading.get("partial_credit")),
+            earlier_versions=versions,
+        )
+    policy = Policy(rules)
+    if extensions:
+        policy.extensions = read_extensions(extensions, policy)
+    return policy
+
+
+def _accepted_versions(values: Iterable[str], key: Mapping[str, Quiz]) -> dict[str, list[str]]:
+    accepted: dict[str, list[str]] = {}
+    for raw in values or ():
+        quiz_id, sep, version = str(raw).partition("=")
+        if not sep or not version:
+            raise PolicyError(f"--accept-version {raw!r}: expected QUIZ=VERSION, e.g. part1=1")
+        if quiz_id not in key:
+            raise PolicyError(f"--accept-version {raw!r}: the key has no quiz {quiz_id!r}")
+        if version == key[quiz_id].version:
+            raise PolicyError(f"--accept-version {raw!r}: {version!r} is the key's current version")
+        accepted.setdefault(quiz_id, []).append(version)
+    return accepted
+
+
+def read_extensions(path: str | os.PathLike, policy: Policy) -> dict[tuple[str, str], dt.datetime]:
+    """``{(student, quiz or '*'): new due date}`` from a CSV with ``student_id``, ``quiz``
+    and either ``due`` (a date) or ``days`` (added to the quiz's due date)."""
+    from coursekit.quiz.tables import read_csv_rows
+
+    path = Path(path)
+    rows = read_csv_rows(path, required=("student_id",), option="--extensions")
+    out: dict[tuple[str, str], dt.datetime] = {}
+    for line, row in rows:
+        where = f"{path}: line {line}"
+        student = (row.get("student_id") or "").strip()
+        quiz_id = (row.get("quiz") or "").strip() or "*"
+        if not student:
+            raise PolicyError(f"{where}: student_id is empty")
+        if quiz_id != "*" and quiz_id not in policy.rules:
+            raise PolicyError(f"{where}: the key has no quiz {quiz_id!r}")
+        due_text, days_text = (row.get("due") or "").strip(), (row.get("days") or "").strip()
+        if bool(due_text) == bool(days_text):
+            raise PolicyError(f"{where}: give either a due date or a number of days")
+        if (student, quiz_id) in out:
+            raise PolicyError(f"{where}: a second extension for {student!r}, quiz {quiz_id}")
+        if due_text:
+            out[(student, quiz_id)] = parse_due(due_text, where)
+            continue
+        try:
+            days = float(days_text)
+        except ValueError:
+            raise PolicyError(f"{where}: days {days_text!r} is not a number") from None
+        quizzes = list(policy.rules) if quiz_id == "*" else [quiz_id]
+        for quiz in quizzes:
+            base = policy.rules[quiz].due
+            if base is None:
+                raise PolicyError(f"{where}: quiz {quiz} has no due date to add {days_text} days to (use --due)")
+            out[(student, quiz)] = base + dt.timedelta(days=days)
+    return out

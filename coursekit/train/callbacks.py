@@ -1,0 +1,71 @@
+"""Trainer callbacks: tidy output (one line per evaluation, a clean progress bar), runtime across resumes."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from transformers import ProgressCallback, TrainerCallback
+
+RUNTIME_FILE = "coursekit_runtime.json"  # in each checkpoint: training seconds up to that checkpoint
+
+
+def _write(line: str) -> None:
+    """Print ``line`` without breaking a tqdm bar that may be on screen."""
+    from tqdm.auto import tqdm
+
+    tqdm.write(line)
+
+
+class EvaluationPrinter(TrainerCallback):
+    """One short line per evaluation, in a terminal (above the bar), a notebook or a log."""
+
+    def __init__(self):
+        self._printed_step = None
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        if not state.is_world_process_zero or not metrics or "eval_loss" not in metrics:
+            return
+        if state.global_step == self._printed_step:  # the final re-evaluation of the best model
+            return
+        self._printed_step = state.global_step
+        train_loss = next((e["loss"] for e in reversed(state.log_history) if "loss" in e), None)
+        parts = [f"epoch {state.epoch:.2f}", f"step {state.global_step}"]
+        if train_loss is not None:
+            parts.append(f"train loss {train_loss:.4f}")
+        parts.append(f"validation loss {metrics['eval_loss']:.4f}")
+        parts += [f"{k} {metrics['eval_' + k]:.4f}" for k in ("accuracy", "f1") if "eval_" + k in metrics]
+        _write(" | ".join(parts))
+
+
+class TidyProgressCallback(ProgressCallback):
+    """transformers' progress bars without the raw ``{'loss': ...}`` dictionaries printed under them."""
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        return  # EvaluationPrinter prints one readable line per evaluation instead
+
+
+class RuntimeTracker(TrainerCallback):
+    """Training seconds that add up across preemptions: saved in every checkpoint, read back on resume."""
+
+    def __init__(self, resumed_from: str | None = None):
+        self.before = 0.0
+        if resumed_from:
+            try:
+                self.before = float(json.loads((Path(resumed_from) / RUNTIME_FILE).read_text())["train_runtime_s"])
+            except (OSError, ValueError, KeyError):
+                self.before = 0.0
+        self._started = time.perf_counter()
+
+    @property
+    def total(self) -> float:
+        return self.before + time.perf_counter() - self._started
+
+    def on_save(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if folder.is_dir():
+            from ..fileio import write_json_atomic
+
+            write_json_atomic(folder / RUNTIME_FILE, {"train_runtime_s": round(self.total, 3)})

@@ -1,0 +1,61 @@
+"""What a finished run did, in words: the kept epoch and why, early stopping, small-data advice."""
+from __future__ import annotations
+
+SMALL_TRAIN_SPLIT = 500  # training rows below which the assignment's 3 epochs rarely converge
+FLAT_LOSS = 0.02  # validation loss that moved less than this over the run "did not move"
+
+
+def _epoch_of(history: list[dict], step: int | None) -> float | None:
+    return next((row.get("epoch") for row in history if row.get("step") == step), None)
+
+
+def _fmt_epoch(epoch) -> str:
+    return "?" if epoch is None else (f"{epoch:.0f}" if abs(epoch - round(epoch)) < 1e-3 else f"{epoch:.2f}")
+
+
+def describe_outcome(history: list[dict], best_step: int | None, config, n_train: int,
+                     final_step: int, max_steps: int) -> dict:
+    """The facts of a run: best evaluation, whether early stopping ended it, and what to try next."""
+    best_epoch = _epoch_of(history, best_step)
+    best = next((row for row in history if row.get("step") == best_step), None)
+    last_epoch = history[-1]["epoch"] if history else None
+    stopped_early = bool(config.early_stopping_patience) and final_step < max_steps
+    losses = [row["eval_loss"] for row in history if "eval_loss" in row]
+    flat = len(losses) >= 2 and (max(losses) - min(losses)) < FLAT_LOSS
+    advice = []
+    if n_train < SMALL_TRAIN_SPLIT or flat:
+        why = []
+        if n_train < SMALL_TRAIN_SPLIT:
+            why.append(f"the training split has only {n_train} reviews")
+        if flat:
+            why.append(f"validation loss barely moved ({min(losses):.3f}-{max(losses):.3f})")
+        advice.append(f"{' and '.join(why)}: at these settings the model may not have learned much. Try more "
+                      "epochs without early stopping (--epochs 10 --patience 0), a higher learning rate "
+                      "(--lr 5e-5), or more data")
+    return {
+        "best_step": best_step,
+        "best_epoch": best_epoch,
+        "best_validation_f1": None if best is None else best.get("eval_f1"),
+        "evaluations": len(history),
+        "last_epoch": last_epoch,
+        "epochs_planned": config.epochs,
+        "stopped_early": stopped_early,
+        "patience": config.early_stopping_patience,
+        "advice": advice,
+    }
+
+
+def outcome_lines(outcome: dict) -> list[str]:
+    """The outcome as the sentences a run prints at its end."""
+    lines = []
+    if outcome.get("stopped_early"):
+        lines.append(f"early stopping: stopped after epoch {_fmt_epoch(outcome['last_epoch'])} of "
+                     f"{_fmt_epoch(outcome['epochs_planned'])}: validation F1 did not improve for "
+                     f"{outcome['patience']} evaluations (--patience 0 turns this off)")
+    if outcome.get("best_step") is not None:
+        f1 = outcome.get("best_validation_f1")
+        lines.append(f"kept the model of epoch {_fmt_epoch(outcome['best_epoch'])} (step {outcome['best_step']}): "
+                     f"the best validation F1{'' if f1 is None else f' {f1:.3f}'} of {outcome['evaluations']} "
+                     "evaluations")
+    lines += [f"advice: {text}" for text in outcome.get("advice", [])]
+    return lines

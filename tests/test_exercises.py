@@ -1,0 +1,174 @@
+"""Exercise stubs and ✅ checks: a stub never stops a lesson, a check says what passed or what is wrong."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coursekit.exercises import (
+    CheckFailed,
+    NotAttempted,
+    check,
+    check_least_central,
+    check_precision_recall,
+    check_stars_map,
+    is_attempted,
+    not_attempted,
+    progress,
+    progress_report,
+    reset_progress,
+)
+from coursekit.exercises.stubs import names_to_define, stub_source
+from coursekit.fundamentals.summarize import Summary
+
+
+@pytest.fixture(autouse=True)
+def _fresh_progress():
+    reset_progress()
+    yield
+    reset_progress()
+
+
+def test_stub_names_what_to_define_and_runs_without_error(capsys):
+    solution = ("# Exercise: count, then divide.\n# Define: my_precision, my_recall — the check below tests them.\n"
+                "tp = 3\nmy_precision = tp / 4\nmy_recall = tp / 5\n")
+    stub = stub_source(solution)
+    assert "tp / 4" not in stub and "tp = 3" not in stub
+    assert stub.startswith("# Exercise: count, then divide.\n# Define: my_precision, my_recall — the ✅ Check")
+    namespace = {}
+    exec(compile(stub, "stub", "exec"), namespace)  # no NotImplementedError: Run All goes on
+    assert isinstance(namespace["my_precision"], NotAttempted) and not is_attempted(namespace["my_recall"])
+    assert "not attempted yet: define my_precision, my_recall here" in capsys.readouterr().out
+    assert progress() == {"my_precision, my_recall": "not attempted"}
+
+
+def test_stub_without_a_define_line_uses_the_top_level_assignments():
+    assert names_to_define("# Exercise\nimport numpy as np\nx, (y, z) = 1, (2, 3)\nw: int = 4\nprint(x)\n") == \
+        ["x", "y", "z", "w"]
+    stub = stub_source("# Exercise: just print something.\nprint('hi')\n")
+    assert stub.splitlines()[-1] == "not_attempted()"
+    exec(compile(stub, "stub", "exec"), {})
+
+
+def test_check_prints_passed_or_raises_with_every_problem(capsys):
+    with check("the split") as c:
+        c.that(True, "never shown")
+        c.close(0.5, 0.5, "share")
+    assert capsys.readouterr().out.strip() == "✔ passed: the split"
+    with pytest.raises(CheckFailed) as failure:
+        with check("the split") as c:
+            c.that(False, "train holds 75%, not 80%")
+            c.close(0.4, 0.5, "share", tolerance=0.01)
+    assert str(failure.value) == "the split: train holds 75%, not 80%; share is 0.4, expected 0.5"
+    assert failure.value._render_traceback_() == ["\x1b[31m✘ failed: " + str(failure.value) + "\x1b[0m"]
+    assert isinstance(failure.value, AssertionError)  # nbval and pytest see a failed check
+    assert progress() == {"the split": "failed"}
+
+
+def test_progress_report_lists_what_is_open(capsys):
+    not_attempted("least_central")
+    with check("plots") as c:
+        c.that(True, "")
+    report = progress_report()
+    assert report.splitlines()[0] == "1 passed, 1 not attempted, 0 failed"
+    assert "⏭ not attempted: least_central" in report
+
+
+def _summary():
+    sentences = ["The rent is due monthly.", "The hallway was repainted.", "Notice is sixty days."]
+    return Summary(sentences=[sentences[0], sentences[2]], scores=[0.9, 0.1, 0.7], all_sentences=sentences)
+
+
+def test_least_central_not_attempted_wrong_and_right(capsys):
+    summary = _summary()
+    check_least_central(not_attempted("least_central"), summary)
+    assert "⏭ not attempted: least_central is the least central sentence — define least_central" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="its score is 0.900, but the lowest score is 0.100"):
+        check_least_central("The rent is due monthly.", summary)
+    with pytest.raises(CheckFailed, match="must be one of summary.all_sentences"):
+        check_least_central("Something else", summary)
+    check_least_central("The hallway was repainted.", summary)
+    assert "✔ passed" in capsys.readouterr().out
+    assert progress() == {"least_central": "passed"}  # the stub, the wrong tries and the pass: one exercise
+    assert progress_report() == "1 passed, 0 not attempted, 0 failed"
+
+
+def test_stars_map_names_the_problem(tmp_path, capsys):
+    shop = tmp_path / "shop.csv"
+    shop.write_text("review,rating\nLove it,5 stars\nBroke,1 star\nGood,4 stars\nMeh,2 stars\n")
+    with pytest.raises(CheckFailed, match="load_reviews could not use it"):
+        check_stars_map({"1 star": 0, "5 stars": 1}, shop)  # two spellings missing
+    with pytest.raises(CheckFailed, match=r"became \[0, 1, 0, 1\], expected \[1, 0, 1, 0\]"):
+        check_stars_map({"1 star": 1, "2 stars": 1, "4 stars": 0, "5 stars": 0}, shop)
+    check_stars_map({"1 star": 0, "2 stars": 0, "4 stars": 1, "5 stars": 1}, shop)
+    assert capsys.readouterr().out.strip().endswith("✔ passed: stars_map turns the shop's ratings into labels")
+
+
+def test_precision_recall_names_the_formula(capsys):
+    from coursekit.evaluation.predict import Predictions
+
+    y_true = np.array([1, 1, 1, 0, 0, 0])
+    y_prob = np.array([0.9, 0.8, 0.2, 0.7, 0.1, 0.3])
+    predictions = Predictions.from_probabilities(["t"] * 6, y_prob, y_true, {})
+    with pytest.raises(CheckFailed, match=r"my_recall is 0.5000, expected 0.6667 = tp / \(tp \+ fn\)"):
+        check_precision_recall(2 / 3, 0.5, predictions)
+    with pytest.raises(CheckFailed, match="my_precision must be a number"):
+        check_precision_recall("high", 2 / 3, predictions)
+    check_precision_recall(2 / 3, 2 / 3, predictions)
+    assert "✔ passed" in capsys.readouterr().out
+
+
+def test_small_data_fix_needs_a_clear_improvement(capsys):
+    from types import SimpleNamespace
+
+    from coursekit.exercises import check_small_data_fix
+
+    def run(accuracy):
+        return SimpleNamespace(validation_metrics={"accuracy": accuracy})
+
+    check_small_data_fix(run(0.52), not_attempted("fixed_run"))
+    assert "⏭ not attempted" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="validation accuracy is 0.540, below 0.7"):
+        check_small_data_fix(run(0.52), run(0.54))
+    check_small_data_fix(run(0.52), run(0.86))
+    assert "0.520 → 0.860" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_training_setup_check_explains_each_mismatch(tmp_path, capsys):
+    from datasets import Dataset, DatasetDict
+    from transformers import Trainer, TrainingArguments
+
+    from coursekit.data import tokenize_splits
+    from coursekit.exercises import check_training_setup, reference_trainer
+    from coursekit.exercises.training import trainer_problems, training_arguments_problems
+    from coursekit.models import load_tokenizer
+    from coursekit.profiles import get_profile
+
+    model_name = get_profile("offline").model
+    tokenizer = load_tokenizer(model_name)
+    rows = {name: Dataset.from_dict({"text": [f"{name} review {i}" for i in range(n)], "label": [i % 2 for i in range(n)]})
+            for name, n in (("train", 8), ("validation", 4), ("test", 6))}
+    tokenized = tokenize_splits(DatasetDict(rows), tokenizer, max_length=16)
+    results = tmp_path / "results"
+    reference = reference_trainer(tokenized, results / "model", model_name=model_name, epochs=3)
+    check_training_setup(reference.args, reference, tokenized, results_dir=results, epochs=3)
+    assert "✔ passed: your TrainingArguments and Trainer" in capsys.readouterr().out
+
+    # The assignment's code, taken literally: checkpoints in ./results, evaluated on the test split, no tokenizer.
+    literal = TrainingArguments(output_dir=str(tmp_path / "elsewhere"), eval_strategy="epoch", learning_rate=5e-5,
+                                per_device_train_batch_size=16, num_train_epochs=3, weight_decay=0.01, report_to="none")
+    old = Trainer(model=reference.model, args=literal, train_dataset=tokenized["train"], eval_dataset=tokenized["test"])
+    argument_problems = training_arguments_problems(literal, results_dir=results, epochs=3)
+    assert len(argument_problems) == 2
+    assert argument_problems[0].startswith("learning_rate=5e-05, expected 2e-05")
+    assert "outside this lesson's results folder" in argument_problems[1]
+    problems = trainer_problems(old, reference.args, tokenized)
+    assert problems[0] == "args is not your training_args: pass args=training_args"
+    assert any(p.startswith("eval_dataset is the test split") for p in problems)
+    assert any(p.startswith("processing_class is missing") for p in problems)
+    assert any(p.startswith("data_collator is default_data_collator") for p in problems)
+    assert any(p.startswith("compute_metrics is missing") for p in problems)
+    with pytest.raises(CheckFailed, match="learning_rate=5e-05, expected 2e-05"):
+        check_training_setup(literal, old, tokenized, results_dir=results, epochs=3)
+    assert training_arguments_problems("not arguments", results_dir=results) == \
+        ["training_args is a str, not transformers.TrainingArguments(...)"]
