@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from uci import load_uci  # noqa: E402
 
+from coursekit.train.config import ASSIGNMENT  # noqa: E402
+
 TARGETS = {"tfidf_accuracy": (0.70, 0.85), "finetuned_accuracy": (0.85, 0.95), "gap_points_min": 5.0,
            "finetuned_average_precision_max": 0.98, "uci_transfer_accuracy_min": 0.85}
 KEYS = ("accuracy", "f1_macro", "average_precision", "roc_auc")
@@ -105,8 +107,11 @@ def main(argv=None) -> int:
             "test_by_style": by_column(test, "style"),
             "test_by_label_noise": by_column(test, "label_noise") if "label_noise" in test.extra else None,
             "train_runtime_s": round(result.train_runtime_s, 1), "wall_s": round(wall, 1),
-            "hyperparameters": {"learning_rate": profile.learning_rate, "batch_size": profile.batch_size,
-                                "epochs": profile.epochs, "weight_decay": profile.weight_decay}}
+            "hyperparameters": dict(ASSIGNMENT),
+            "validation_by_epoch": [{k: round(v, 4) if isinstance(v, float) else v for k, v in h.items()
+                                     if k in ("epoch", "eval_loss", "eval_accuracy", "eval_f1")}
+                                    for h in result.history if "eval_loss" in h],
+            "best_checkpoint": Path(result.best_checkpoint).name if result.best_checkpoint else None}
     report["checks"] = checks(report)
     report["machine"] = {"cpus": os.cpu_count(), "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
                          "python": platform.python_version(), "uptime": _uptime()}

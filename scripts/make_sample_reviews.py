@@ -273,11 +273,14 @@ def build_rows(seed: int = SEED) -> list[dict]:
 
 
 def _flip_some_labels(rng: random.Random, rows: list[dict]) -> None:
-    """Flip NOISE_PER_LABEL labels of each class (the rating contradicts the text); balance is kept."""
-    for label, other in (("positive", "negative"), ("negative", "positive")):
-        candidates = [r for r in rows if r["label"] == label and r["label_noise"] == "no"]
-        for row in rng.sample(candidates, NOISE_PER_LABEL):
-            row.update(label=other, stars=6 - row["stars"], label_noise="yes")
+    """Flip NOISE_PER_LABEL labels of each class (the rating contradicts the text), as many in
+    each domain and direction, so every domain keeps 100 reviews of each label."""
+    per_domain = NOISE_PER_LABEL // len(DOMAINS)
+    for domain in DOMAINS:
+        for label, other in (("positive", "negative"), ("negative", "positive")):
+            candidates = [r for r in rows if r["domain"] == domain and r["label"] == label and r["label_noise"] == "no"]
+            for row in rng.sample(candidates, per_domain):
+                row.update(label=other, stars=6 - row["stars"], label_noise="yes")
 
 
 def render(rows: list[dict]) -> str:
