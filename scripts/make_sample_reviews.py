@@ -1,166 +1,333 @@
 """Write coursekit/data/sample_reviews.csv: the course's own sample customer reviews.
 
 The reviews are composed from phrase banks written by the coursekit team for this
-project (nothing is copied from a public data set). Composition is seeded, so the
-file is reproducible: ``python scripts/make_sample_reviews.py`` rewrites it byte for
-byte. See coursekit/data/DATA_CARD.md for what the file is and is not good for.
+project (``review_bank_domains.py``, ``review_bank_general.py``; nothing is copied
+from a public data set) by a seeded generator, so ``python scripts/make_sample_reviews.py``
+rewrites the file byte for byte. The generator imitates what makes real reviews hard:
+cues anywhere in the text, contrast where either side may decide, negation of both
+polarities, sarcasm in both directions, words whose polarity depends on the domain,
+lukewarm reviews labelled by their star rating, informal spelling, very short reviews
+with little signal, and a known share of flipped labels (``label_noise``).
+See coursekit/data/DATA_CARD.md.
 """
 from __future__ import annotations
 
 import csv
 import random
+import re
+import sys
 from pathlib import Path
 
-SEED = 20261126
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import review_bank_general as bank  # noqa: E402
+from review_bank_domains import DOMAINS, TWO_SIDED  # noqa: E402
+
+SEED = 20261127
 PER_DOMAIN_AND_LABEL = 100  # 5 domains x 2 labels x 100 = 1,000 reviews
+NOISE_PER_LABEL = 15  # 30 of 1,000 labels (3%) contradict their text, as a mis-clicked rating does
 OUT = Path(__file__).resolve().parents[1] / "coursekit" / "data" / "sample_reviews.csv"
-
-DOMAINS = {
-    "electronics": {
-        "products": ["wireless earbuds", "phone charger", "bluetooth speaker", "laptop stand", "smart watch",
-                     "USB-C hub", "noise-cancelling headphones", "webcam", "e-reader", "portable SSD"],
-        "good": ["the battery lasts all day", "pairing took seconds", "the sound is crisp and full",
-                 "it charges my phone quickly", "the build feels solid", "setup was painless",
-                 "the picture is sharp even in dim light", "transfers are fast"],
-        "bad": ["the battery died within a week", "it keeps disconnecting", "the sound crackles at any volume",
-                "it gets worryingly hot", "the buttons stopped responding", "the app crashes constantly",
-                "the cable frayed after a month", "it would not pair with my laptop"],
-    },
-    "kitchen": {
-        "products": ["chef's knife", "air fryer", "coffee grinder", "non-stick pan", "blender",
-                     "kettle", "rice cooker", "cutting board", "stand mixer", "food storage set"],
-        "good": ["it heats evenly", "cleanup takes a minute", "the blade stays sharp",
-                 "my coffee has never tasted better", "it is quiet for its power", "the lids seal tightly",
-                 "dinner is ready in half the time", "it feels sturdy on the counter"],
-        "bad": ["the coating peeled after three uses", "it leaks from the base", "the motor smells like it is burning",
-                "the handle wobbles", "food sticks no matter what", "the lid cracked on day two",
-                "it is far too loud to use in the morning", "the timer stopped working"],
-    },
-    "books": {
-        "products": ["thriller", "cookbook", "biography", "fantasy novel", "self-help book",
-                     "history book", "children's picture book", "poetry collection", "travel guide", "graphic novel"],
-        "good": ["the characters feel real", "I could not put it down", "the recipes actually work",
-                 "the writing is warm and clear", "the illustrations are gorgeous", "every chapter taught me something",
-                 "the ending surprised me", "the pacing is perfect"],
-        "bad": ["the plot goes nowhere", "the ending felt rushed and lazy", "half the recipes do not work",
-                "the print is blurry", "it is padded with filler", "the characters are flat",
-                "the facts are out of date", "the binding fell apart"],
-    },
-    "apparel": {
-        "products": ["rain jacket", "running shoes", "wool sweater", "pair of jeans", "winter coat",
-                     "backpack", "hiking socks", "t-shirt", "leather belt", "sun hat"],
-        "good": ["it fits true to size", "the fabric is soft and breathable", "it kept me dry in a downpour",
-                 "the stitching is neat", "my feet never hurt", "it still looks new after many washes",
-                 "it is warm without being bulky", "the colour is exactly as pictured"],
-        "bad": ["it shrank after one wash", "the seams split on the first wear", "it runs two sizes small",
-                "the colour faded quickly", "the zipper broke", "the fabric is itchy and thin",
-                "it gave me blisters", "water soaked straight through"],
-    },
-    "home": {
-        "products": ["desk lamp", "vacuum cleaner", "office chair", "bed sheet set", "space heater",
-                     "bookshelf", "air purifier", "shower head", "curtain set", "robot mop"],
-        "good": ["assembly took ten minutes", "it is comfortable for long days", "the light is warm and even",
-                 "the room feels fresher", "it picks up every crumb", "it looks great in the living room",
-                 "the sheets get softer with each wash", "the instructions were clear"],
-        "bad": ["pieces were missing from the box", "it wobbles on a flat floor", "it stopped working after a month",
-                "the finish scratched immediately", "it is much louder than advertised", "the screws stripped during assembly",
-                "the fabric pilled within weeks", "the remote never worked"],
-    },
-}
-
-POS_OPENERS = ["Really happy with this {p}.", "This {p} is excellent.", "I love this {p}.",
-               "Best {p} I have owned.", "Great {p} for the price.", "Five stars for this {p}."]
-NEG_OPENERS = ["Very disappointed with this {p}.", "This {p} is a waste of money.", "I regret buying this {p}.",
-               "Worst {p} I have owned.", "Avoid this {p}.", "One star for this {p}."]
-POS_CLOSERS = ["Would buy again.", "Highly recommended.", "I already ordered another one as a gift.",
-               "Worth every penny.", "No regrets at all."]
-NEG_CLOSERS = ["Returning it.", "Do not buy.", "I want my money back.", "Never again.",
-               "Save yourself the trouble."]
-# Negation: the sentiment word is flipped by "not", "never", "no".
-NEG_POSITIVE = ["Not bad at all, {g}.", "I was not disappointed: {g}.", "I can't complain, {g}.",
-                "Never had a single problem with this {p}; {g}.", "No complaints here, {g}."]
-NEG_NEGATIVE = ["Not worth the money: {b}.", "I would not recommend this {p}; {b}.", "This {p} is not good, {b}.",
-                "Never buying this brand again, {b}.", "No, just no. {b_cap}."]
-SARCASTIC = ["Oh great, {b}. Exactly what I wanted from a {p}.",
-             "Wow, what a bargain: {b}. Truly amazing quality.",
-             "Love how {b}. Perfect, just perfect.",
-             "Fantastic {p}, if you enjoy the fact that {b}.",
-             "Ten out of ten for creativity: {b}. Bravo."]
-MIXED_POSITIVE = ["{b_cap}, but honestly {g} and that matters more. Happy overall.",
-                  "It is not perfect ({b}), yet {g}. I would buy it again.",
-                  "At first I was annoyed that {b}, but {g} and I have come around. Recommended."]
-MIXED_NEGATIVE = ["{g_cap}, but {b}, which ruins it. Disappointed overall.",
-                  "I wanted to like this {p} because {g}, but {b}. Sending it back.",
-                  "Sure, {g}. Still, {b}, so I cannot recommend it."]
+COLUMNS = ["text", "label", "domain", "style", "stars", "label_noise"]
+# The same mix of styles for both labels, so that a style gives the label away no more than chance.
+STYLES = {"plain": 55, "long": 3, "short": 5, "contrast": 8, "negation": 8, "lukewarm": 6,
+          "sarcastic": 3, "domain_word": 6, "informal": 6}
 
 
-def _cap(s: str) -> str:
-    return s[0].upper() + s[1:]
+def zipf(rng: random.Random, items: list, exponent: float = 1.0):
+    """An item of ``items``, the k-th with weight 1/k**exponent (a few common, many rare)."""
+    return rng.choices(items, [1 / (k + 1) ** exponent for k in range(len(items))])[0]
 
 
-def _compose(rng: random.Random, domain: dict, positive: bool) -> tuple[str, str]:
-    p = rng.choice(domain["products"])
-    g, g2 = rng.sample(domain["good"], 2)
-    b, b2 = rng.sample(domain["bad"], 2)
-    fill = {"p": p, "g": g, "b": b, "g_cap": _cap(g), "b_cap": _cap(b)}
-    kind = rng.choices(["plain", "short", "long", "negation", "mixed", "sarcastic"],
-                       weights=[3, 2, 2, 2, 2, 1 if positive else 0])[0]
-    if positive:
-        if kind == "plain":
-            text = f"{rng.choice(POS_OPENERS).format(**fill)} {_cap(g)}. {rng.choice(POS_CLOSERS)}"
-        elif kind == "short":
-            text = rng.choice(POS_OPENERS).format(**fill)
-        elif kind == "long":
-            text = (f"{rng.choice(POS_OPENERS).format(**fill)} {_cap(g)}, and {g2}. "
-                    f"I compared a few before choosing this {p} and I am glad I did. {rng.choice(POS_CLOSERS)}")
-        elif kind == "negation":
-            text = rng.choice(NEG_POSITIVE).format(**fill)
-        else:
-            text = rng.choice(MIXED_POSITIVE).format(**fill)
-    else:
-        if kind == "plain":
-            text = f"{rng.choice(NEG_OPENERS).format(**fill)} {_cap(b)}. {rng.choice(NEG_CLOSERS)}"
-        elif kind == "short":
-            text = rng.choice(NEG_OPENERS).format(**fill)
-        elif kind == "long":
-            text = (f"{rng.choice(NEG_OPENERS).format(**fill)} {_cap(b)}, and {b2}. "
-                    f"I gave this {p} a fair chance for a few weeks. {rng.choice(NEG_CLOSERS)}")
-        elif kind == "negation":
-            text = rng.choice(NEG_NEGATIVE).format(**fill)
-        elif kind == "sarcastic":
-            text = rng.choice(SARCASTIC).format(**fill)
-        else:
-            text = rng.choice(MIXED_NEGATIVE).format(**fill)
-    return text, kind
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+class Review:
+    """Builds one review of a given polarity, domain and product."""
+
+    def __init__(self, rng: random.Random, domain: dict, positive: bool):
+        self.rng, self.domain, self.positive = rng, domain, positive
+        self.product = rng.choice(list(domain["products"]))
+
+    def fill(self, template: str, **extra) -> str:
+        who = self.rng.choice(bank.WHO)
+        values = {"p": self.product, "who": who, "Who": cap(who), **extra}
+        return template.format(**values)
+
+    def aspect(self, positive: bool | None = None) -> str:
+        """A clause on what matters: product-specific half of the time, else the domain's."""
+        positive = self.positive if positive is None else positive
+        good, bad = self.domain["products"][self.product]
+        pick = self.rng.random()
+        if pick < 0.12:
+            return self.negated_verdict(positive)
+        if pick < 0.35:
+            return self.verdict(positive)
+        if pick < 0.7:
+            return self.rng.choice(good if positive else bad)
+        return self.rng.choice(self.domain["good" if positive else "bad"])
+
+    def component(self) -> str:
+        component = self.rng.choice(self.domain["components"])
+        return component, "are" if component.endswith("s") and not component.endswith("ss") else "is"
+
+    def negated_verdict(self, positive: bool) -> str:
+        """'the {component} isn't exactly brilliant' (negative), 'the {component} is never a problem' (positive)."""
+        component, verb = self.component()
+        prefixes, words = bank.NEGATED_VERDICTS[positive]
+        prefix = self.rng.choice(prefixes)
+        if verb == "are":
+            prefix = prefix.replace("isn't", "aren't").replace("wasn't", "weren't").replace("is ", "are ") \
+                .replace("has ", "have ")
+        return f"the {component} {prefix} {self.rng.choice(words)}"
+
+    def verdict(self, positive: bool, subject: str | None = None) -> str:
+        """'the {component} is {verdict}', from a large vocabulary of verdicts."""
+        if subject is None:
+            subject = "the {} {}".format(*self.component())
+        return f"{subject} {self.rng.choice(bank.INTENSIFIERS)}{zipf(self.rng, bank.VERDICTS[positive])}"
+
+    def minor(self, positive: bool) -> str:
+        pool = self.domain["good_minor" if positive else "bad_minor"] + bank.MINOR[positive]
+        return self.rng.choice(pool)
+
+    def said(self, clause: str, positive: bool) -> str:
+        """An aspect clause as a sentence, with a lead that may or may not carry sentiment."""
+        leads = bank.LEADS[positive] if self.rng.random() < 0.5 else bank.LEADS[None]
+        return self.rng.choice(leads).format(a=clause, A=cap(clause))
+
+    def opinion(self, bank_of: dict, positive: bool | None = None) -> str:
+        positive = self.positive if positive is None else positive
+        if bank_of is bank.STRONG and self.rng.random() < 0.75:
+            return self.statement(positive)
+        text = self.fill(zipf(self.rng, bank_of[positive]))
+        return text + self.rng.choice([".", ".", "!", "."]) if text[-1] not in ".!?" else text
+
+    def statement(self, positive: bool) -> str:
+        """A sentence on the whole product from a large, combinatorial vocabulary."""
+        kind = self.rng.random()
+        if kind < 0.35:
+            subject = self.rng.choice(["It", "This {p}", "The {p}", "Honestly, it", "So far it", "This thing",
+                                       "My new {p}", "Overall it"])
+            return self.fill(f"{subject} {zipf(self.rng, bank.PREDICATES[positive])}.")
+        if kind < 0.6:
+            target = self.rng.choice(["it", "this {p}", "the {p}", "the {component}"]).replace(
+                "{component}", self.rng.choice(self.domain["components"]))
+            return self.fill(f"{zipf(self.rng, bank.FEELINGS[positive])} {target}.")
+        subject = self.rng.choice(["overall it's", "all in all, it's", "this {p} is", "the whole thing is",
+                                   "in a word:", "I'd call it", "my verdict:", "honestly, it's", "it's"])
+        return cap(self.verdict(positive, self.fill(subject))) + "."
+
+    def context(self) -> str:
+        return self.fill(self.rng.choice(bank.CONTEXT))
+
+    def recommend(self) -> str:
+        return self.fill(self.rng.choice(bank.RECOMMEND[self.positive]))
+
+    def maybe(self, p: float, make) -> list[str]:
+        return [make()] if self.rng.random() < p else []
+
+    def shuffled(self, parts: list[str]) -> str:
+        self.rng.shuffle(parts)
+        return " ".join(parts)
+
+    # --- one method per style; each returns (text, stars) ---------------------------------
+    def unit(self) -> str:
+        """One sentence that carries the review's sentiment, mostly from the large vocabularies."""
+        pick = self.rng.random()
+        if pick < 0.45:
+            return cap(self.verdict(self.positive)) + self.rng.choice([".", ".", "!"])
+        if pick < 0.8:
+            return self.statement(self.positive)
+        return self.said(self.aspect(), self.positive)
+
+    def plain(self):
+        parts = [self.unit() for _ in range(self.rng.choice([1, 1, 1, 2, 2, 3]))]
+        parts += self.maybe(0.15, self.recommend)
+        parts += self.maybe(0.1, self.context)
+        return self.shuffled(list(dict.fromkeys(parts))), self.stars(strong=0.7)
+
+    def long(self):
+        aspects = {self.aspect() for _ in range(self.rng.choice([2, 3]))}
+        parts = [self.said(a, self.positive) for a in sorted(aspects)]
+        other = self.rng.choice(bank.PERIPHERAL[not self.positive]) if self.rng.random() < 0.5 \
+            else self.minor(not self.positive)
+        parts.append(self.said(other, not self.positive))
+        parts.append(self.opinion(self.rng.choice([bank.STRONG, bank.MILD, bank.NEGATED])))
+        parts += self.maybe(0.5, self.recommend)
+        return self.context() + " " + self.shuffled(parts), self.stars(strong=0.5)  # context first, as people write
+
+    def short(self):
+        if self.rng.random() < 0.3:
+            return self.fill(self.rng.choice(bank.LOW_SIGNAL)), self.stars(strong=0.3)
+        return self.fill(zipf(self.rng, bank.SHORT[self.positive])), self.stars(strong=0.6)
+
+    def contrast(self):
+        pick = self.rng.random()
+        x = (self.verdict(self.positive) if pick < 0.5 else self.aspect() if pick < 0.85
+             else self.rng.choice(self.domain["two_sided_" + str(self.positive)]))
+        peripheral = self.rng.random() < 0.5  # a strong point about delivery, looks, the seller
+        y = self.rng.choice(bank.PERIPHERAL[not self.positive]) if peripheral else self.minor(not self.positive)
+        templates = bank.CONTRAST[None] + bank.CONTRAST[self.positive]
+        parts = [self.rng.choice(templates).format(x=x, X=cap(x), y=y, Y=cap(y))]
+        parts += self.maybe(0.35, lambda: self.opinion(bank.MILD))
+        parts += self.maybe(0.25, self.context)
+        return self.shuffled(parts), self.stars(strong=0.25)
+
+    def negation(self):
+        parts = [self.opinion(bank.NEGATED) if self.rng.random() < 0.5
+                 else cap(self.negated_verdict(self.positive)) + "."]
+        parts += self.maybe(0.5, lambda: self.said(self.aspect(), self.positive))
+        parts += self.maybe(0.4, self.context)
+        return self.shuffled(parts), self.stars(strong=0.5)
+
+    def lukewarm(self):
+        parts = [self.opinion(bank.MILD), self.said(self.minor(self.positive), self.positive)]
+        parts += self.maybe(0.5, lambda: self.said(self.minor(not self.positive), not self.positive))
+        parts += self.maybe(0.3, self.context)
+        return self.shuffled(parts), self.stars(strong=0.0)
+
+    def sarcastic(self):
+        g, b = self.aspect(True), self.aspect(False)
+        v, n = self.rng.choice(bank.VERDICTS[True]), self.rng.choice(bank.VERDICTS[False])
+        parts = [self.fill(self.rng.choice(bank.SARCASTIC[self.positive]), g=g, G=cap(g), b=b, B=cap(b),
+                           v=v, V=cap(v), N=cap(n))]
+        parts += self.maybe(0.3, self.context)
+        return " ".join(parts), self.stars(strong=0.8)
+
+    def domain_word(self):
+        clause = self.rng.choice(self.domain["two_sided_" + str(self.positive)])
+        parts = [self.said(clause, self.positive)]
+        parts += self.maybe(0.4, lambda: self.opinion(bank.MILD))
+        parts += self.maybe(0.3, self.context)
+        return self.shuffled(parts), self.stars(strong=0.5)
+
+    def informal(self):
+        text, stars = getattr(self, self.rng.choice(["plain", "contrast", "negation", "short"]))()
+        return informalize(self.rng, text, self.positive, heavy=True), stars
+
+    def stars(self, strong: float) -> int:
+        extreme = self.rng.random() < strong
+        return (5 if extreme else 4) if self.positive else (1 if extreme else 2)
+
+
+def informalize(rng: random.Random, text: str, positive: bool, heavy: bool) -> str:
+    """Informal spelling: lower case, slang and misspellings, dropped apostrophes, a typo, a tag."""
+    for word, slang in bank.SLANG.items():
+        if rng.random() < (0.7 if heavy else 0.3):
+            text = re.sub(rf"\b{word}\b", slang, text, flags=re.IGNORECASE)
+    if rng.random() < (0.8 if heavy else 0.3):
+        text = text.lower()
+    if rng.random() < (0.7 if heavy else 0.3):
+        text = text.replace("'", "")
+    words = text.split(" ")
+    for _ in range(rng.choice([1, 2]) if heavy else 1):
+        i = rng.randrange(len(words))
+        w = words[i]
+        if len(w) >= 5 and w.isalpha():
+            j = rng.randrange(1, len(w) - 2)
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:] if rng.random() < 0.5 else w[:j] + w[j] + w[j:]
+    text = " ".join(words)
+    if heavy and rng.random() < 0.5:
+        text = re.sub(r"\b(so|good|bad|long|cool|no)\b", lambda m: m.group(0) + m.group(0)[-1] * 2, text)
+    if heavy and rng.random() < 0.5:
+        text = text.rstrip(".") + " " + rng.choice(bank.TAGS[positive])
+    return text
+
+
+def _two_sided(name: str, domain: dict) -> dict:
+    """Add the domain's two-sided clauses ("the plot is unpredictable"), by polarity."""
+    d = dict(domain)
+    for positive in (True, False):
+        d["two_sided_" + str(positive)] = [
+            f"{use.split(':', 1)[1]} {adverb}{word}"
+            for word, uses in TWO_SIDED.items() for use in uses[0 if positive else 1] if use.startswith(name + ":")
+            for adverb in ("", "really ", "so ")]
+    return d
 
 
 def build_rows(seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
     rows, seen = [], set()
-    for domain_name, domain in DOMAINS.items():
+    styles, weights = list(STYLES), list(STYLES.values())
+    for domain_name, raw_domain in DOMAINS.items():
+        domain = _two_sided(domain_name, raw_domain)
         for positive in (True, False):
             made = 0
             while made < PER_DOMAIN_AND_LABEL:
-                text, kind = _compose(rng, domain, positive)
-                if text in seen:
+                style = rng.choices(styles, weights)[0]
+                review = Review(rng, domain, positive)
+                text, stars = getattr(review, style)()
+                if style != "informal" and rng.random() < 0.15:
+                    text = informalize(rng, text, positive, heavy=False)
+                key = re.sub(r"\W+", " ", text.lower()).strip()
+                if key in seen:
                     continue
-                seen.add(text)
-                rows.append({"text": text, "label": "positive" if positive else "negative",
-                             "domain": domain_name, "style": kind})
+                seen.add(key)
+                rows.append({"text": text, "label": "positive" if positive else "negative", "domain": domain_name,
+                             "style": style, "stars": stars, "label_noise": "no"})
                 made += 1
+    _flip_some_labels(rng, rows)
     rng.shuffle(rows)
     return rows
 
 
-def main() -> None:
-    rows = build_rows()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["text", "label", "domain", "style"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {len(rows)} reviews to {OUT}")
+def _flip_some_labels(rng: random.Random, rows: list[dict]) -> None:
+    """Flip NOISE_PER_LABEL labels of each class (the rating contradicts the text), as many in
+    each domain and direction, so every domain keeps 100 reviews of each label."""
+    per_domain = NOISE_PER_LABEL // len(DOMAINS)
+    for domain in DOMAINS:
+        for label, other in (("positive", "negative"), ("negative", "positive")):
+            candidates = [r for r in rows if r["domain"] == domain and r["label"] == label and r["label_noise"] == "no"]
+            for row in rng.sample(candidates, per_domain):
+                row.update(label=other, stars=6 - row["stars"], label_noise="yes")
+
+
+def render(rows: list[dict]) -> str:
+    """The CSV text of ``rows``, exactly as written to the file."""
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def summary(rows: list[dict]) -> dict:
+    """Counts the data card states: labels, domains, styles, stars, flipped labels."""
+    from collections import Counter
+
+    def count(key, subset=rows):
+        return dict(sorted(Counter(str(r[key]) for r in subset).items()))
+
+    return {"rows": len(rows), "label": count("label"), "domain": count("domain"),
+            "style": dict(Counter(r["style"] for r in rows).most_common()),
+            "sarcastic_by_label": count("label", [r for r in rows if r["style"] == "sarcastic"]),
+            "stars": count("stars"), "label_noise": count("label_noise")}
+
+
+def main(argv=None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: the package's file)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--check", action="store_true", help="only check that the file is what the generator writes")
+    args = parser.parse_args(argv)
+    rows = build_rows(args.seed)
+    text = render(rows)
+    if args.check:
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'up to date' if same else 'differs from what the generator writes'}")
+        return 0 if same else 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8", newline="")
+    print(f"wrote {len(rows)} reviews to {args.out}")
+    print(json.dumps(summary(rows)))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,14 +1,18 @@
 """Loading, cleaning and splitting, with the bad inputs students actually produce."""
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from coursekit.data import CleaningConfig, clean_dataset, clean_text, load_reviews, split_dataset
+from coursekit.data import CleaningConfig, clean_dataset, clean_text, load_reviews, prepare_dataset, split_dataset
 from coursekit.errors import DataError
 from coursekit.profiles import sample_reviews_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def write(tmp_path, name, text):
@@ -17,15 +21,52 @@ def write(tmp_path, name, text):
     return path
 
 
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_sample_reviews", ROOT / "scripts" / "make_sample_reviews.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sample_reviews_are_exactly_what_the_seeded_generator_writes():
+    generator = _generator()
+    assert sample_reviews_path().read_text(encoding="utf-8") == generator.render(generator.build_rows())
+
+
 def test_sample_reviews_meet_the_data_card():
-    ds = load_reviews(sample_reviews_path())
-    assert len(ds) >= 400
-    assert Counter(ds["label"]) == {0: len(ds) // 2, 1: len(ds) // 2}
-    assert len(set(ds["domain"])) >= 4
-    styles = set(ds["style"])
-    assert {"negation", "mixed", "sarcastic"} <= styles
-    lengths = [len(t.split()) for t in ds["text"]]
-    assert min(lengths) >= 3 and max(lengths) >= 30
+    ds = load_reviews(sample_reviews_path(), strict=True)  # the course's own file has no junk rows
+    rows = ds.to_pandas()
+    assert len(rows) == 1000 and Counter(ds["label"]) == {0: 500, 1: 500}
+    assert rows.groupby(["domain", "label"]).size().tolist() == [100] * 10  # 5 domains, balanced in each
+    assert set(ds["style"]) == {"plain", "long", "short", "contrast", "negation", "lukewarm", "sarcastic",
+                                "domain_word", "informal"}
+    sarcastic = rows[(rows["style"] == "sarcastic") & (rows["label_noise"] == "no")]
+    assert set(sarcastic["label"]) == {0, 1}  # sarcasm in both directions
+    noisy = rows[rows["label_noise"] == "yes"]
+    assert len(noisy) == 30 and Counter(noisy["label"]) == {0: 15, 1: 15}  # 3% flipped, balanced
+    stars = rows["stars"].astype(int)
+    assert ((stars >= 4) == (rows["label"] == 1)).all()  # the label follows the rating, as in shops
+    assert {2, 4} <= set(stars[rows["style"] == "lukewarm"])
+    words = rows["text"].str.split().str.len()
+    assert words.min() <= 2 and words.max() >= 40
+    cleaned, report = prepare_dataset(sample_reviews_path(), strict=True)  # no duplicates, even once cleaned
+    assert len(cleaned) == 1000 and report.clean
+    card = (ROOT / "coursekit" / "data" / "DATA_CARD.md").read_text(encoding="utf-8")
+    for style, n in Counter(ds["style"]).items():
+        assert f"| `{style}` | {n} (" in card, f"the data card's style table does not say {style}: {n}"
+    assert "30 of the 1,000 labels (3%" in card
+
+
+def test_sample_reviews_are_not_trivially_separable():
+    """Issue 12.1: a bag of words must not solve the offline tier's data (it scored 0.988 before)."""
+    import numpy as np
+
+    from coursekit.evaluation.baseline import make_baseline
+
+    splits = split_dataset(clean_dataset(load_reviews(sample_reviews_path())), seed=42)
+    baseline = make_baseline().fit(splits["train"]["text"], splits["train"]["label"])
+    accuracy = float(np.mean(baseline.predict(splits["test"]["text"]) == np.array(splits["test"]["label"])))
+    assert 0.70 <= accuracy <= 0.85, accuracy
 
 
 def test_csv_with_string_labels_and_custom_columns(tmp_path):

@@ -147,3 +147,16 @@ def test_evaluate_loads_data_with_label_map(tmp_path):
     card = _card_or_defaults(tmp_path / "model", args)  # a model without a run card: announced defaults
     dataset, part, note = _load_data(args, card, tmp_path / "model")
     assert len(dataset) == 10 and part == "all" and "10 rows" in note  # the duplicate row is dropped
+
+
+def test_confident_mistakes_name_the_source_row():
+    import numpy as np
+
+    from coursekit.evaluation.predict import Predictions
+    from coursekit.evaluation.slices import most_confident_mistakes
+
+    predictions = Predictions.from_probabilities(["a", "b", "c"], np.array([0.9, 0.2, 0.6]), np.array([0, 0, 0]),
+                                                 {"row": [12, 40, 57]})
+    table = most_confident_mistakes(predictions)
+    assert table["row"].tolist() == [12, 57] and table.columns[0] == "row"
+

@@ -100,6 +100,6 @@ def test_quality_matches_a_single_process_run(ddp_run, tmp_path):
     print(seen)
     for accuracy, eval_loss in seen.values():
         assert accuracy >= 0.75, seen  # well above chance (0.5)
-        assert eval_loss < 0.45, seen  # learned: ln 2 = 0.69 is a coin toss
+        assert eval_loss < 0.6, seen  # learned: ln 2 = 0.69 is a coin toss (single process: 0.46 on this data)
     assert ddp["test"]["accuracy"] == pytest.approx(single["test"]["accuracy"], abs=0.1), seen
     assert ddp["history"][-1]["eval_loss"] == pytest.approx(single["history"][-1]["eval_loss"], abs=0.2), seen

@@ -67,7 +67,7 @@ def test_training_arguments_follow_the_assignment_on_todays_api(tmp_path):
     assert (args.learning_rate, args.per_device_train_batch_size, args.num_train_epochs, args.weight_decay) == (
         2e-5, 16, 3, 0.01)
     assert args.eval_strategy == "epoch" and args.save_strategy == "epoch"
-    assert args.load_best_model_at_end and args.metric_for_best_model == "f1"
+    assert args.load_best_model_at_end and args.metric_for_best_model == "loss"
     assert not args.bf16 and not args.fp16  # CPU: fp32
 
 

@@ -30,13 +30,15 @@ def clean_dataset(dataset, config: CleaningConfig | None = None, *, strict: bool
 def prepare_dataset(source: str | Path, text_column: str = "text", label_column: str = "label", clean: bool = True,
                     max_samples: int | None = None, seed: int = 42, has_header: bool = True, *,
                     strict: bool = False, label_map=None, cleaning: CleaningConfig | None = None,
-                    verbose: bool = True):
+                    deduplicate_texts: bool = True, verbose: bool = True):
     """``(dataset, report)``: :func:`load_reviews`, then cleaning (unless ``clean=False``),
     then rows with no words and duplicate or conflicting texts dropped.
 
     ``report`` (:class:`DataReport`, ``to_dict()`` for JSON) counts every kind of row
     dropped or repaired, with examples; ``verbose`` prints it when anything happened.
-    ``strict=True`` (``--strict``) makes each kind an error instead.
+    ``strict=True`` (``--strict``) makes each kind an error instead. ``deduplicate_texts=False``
+    keeps duplicates (evaluating a whole file: every row counts; training and splitting
+    always de-duplicate).
     """
     from .loading import load_reviews
 
@@ -47,7 +49,8 @@ def prepare_dataset(source: str | Path, text_column: str = "text", label_column:
         dataset = clean_dataset(dataset, cleaning, strict=strict, report=report)
     else:
         dataset = drop_wordless(dataset, report, strict)
-    dataset = deduplicate(dataset, report, strict)
+    if deduplicate_texts:
+        dataset = deduplicate(dataset, report, strict)
     report.rows_kept = len(dataset)
     if verbose:
         report.print()

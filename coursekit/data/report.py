@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 
 # kind -> (what happened to such rows, what one is, what several are)
 KINDS = {
-    "empty": ("dropped", "row with no words", "rows with no words (empty, or only spaces, punctuation, symbols or emoji)"),
+    "empty": ("dropped", "row with no words",
+              "rows with no words (empty, or only spaces, punctuation, symbols or emoji)"),
     "no_label": ("dropped", "row with text but no label", "rows with text but no label"),
     "duplicate": ("dropped", "exact duplicate of an earlier row", "exact duplicates of an earlier row (same text, same "
                                                                    "label; the first is kept)"),

@@ -55,8 +55,10 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False, *
         logging_strategy=strategy,
         **steps,
         load_best_model_at_end=True,
-        metric_for_best_model="f1",
-        greater_is_better=True,
+        # by validation loss: on a validation split of ~100 reviews F1 moves in steps of one
+        # review and often ties; the loss weighs every prediction's confidence.
+        metric_for_best_model="loss",
+        greater_is_better=False,
         # The best and the last checkpoint (resume needs the last, the final model the best);
         # --keep-checkpoints keeps every one (each is ~3x the model: weights + optimizer state).
         save_total_limit=None if config.keep_checkpoints else 2,

@@ -42,7 +42,7 @@ class TrainConfig:
     seed: int = setting(42, "seed of the split, the classifier head, the data order and dropout")
     max_steps: int = setting(0, "stop after N optimizer steps (quick runs; 0 = no limit)")
     save_steps: int = setting(0, "evaluate and checkpoint every N steps instead of every epoch (0 = per epoch)")
-    early_stopping_patience: int = setting(2, "stop after N evaluations without a better validation F1 "
+    early_stopping_patience: int = setting(2, "stop after N evaluations without a lower validation loss "
                                               "(0 turns early stopping off)", option="--patience")
     resume: bool = setting(False, "continue from the last checkpoint in OUTPUT/checkpoints", group="run")
     overwrite: bool = setting(False, "OUTPUT holds a trained model: move it aside to OUTPUT.old-TIME and "

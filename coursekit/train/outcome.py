@@ -35,6 +35,7 @@ def describe_outcome(history: list[dict], best_step: int | None, config, n_train
     return {
         "best_step": best_step,
         "best_epoch": best_epoch,
+        "best_validation_loss": None if best is None else best.get("eval_loss"),
         "best_validation_f1": None if best is None else best.get("eval_f1"),
         "evaluations": len(history),
         "last_epoch": last_epoch,
@@ -50,12 +51,12 @@ def outcome_lines(outcome: dict) -> list[str]:
     lines = []
     if outcome.get("stopped_early"):
         lines.append(f"early stopping: stopped after epoch {_fmt_epoch(outcome['last_epoch'])} of "
-                     f"{_fmt_epoch(outcome['epochs_planned'])}: validation F1 did not improve for "
+                     f"{_fmt_epoch(outcome['epochs_planned'])}: validation loss did not improve for "
                      f"{outcome['patience']} evaluations (--patience 0 turns this off)")
     if outcome.get("best_step") is not None:
-        f1 = outcome.get("best_validation_f1")
+        loss, f1 = outcome.get("best_validation_loss"), outcome.get("best_validation_f1")
         lines.append(f"kept the model of epoch {_fmt_epoch(outcome['best_epoch'])} (step {outcome['best_step']}): "
-                     f"the best validation F1{'' if f1 is None else f' {f1:.3f}'} of {outcome['evaluations']} "
-                     "evaluations")
+                     f"the lowest validation loss{'' if loss is None else f' {loss:.3f}'}"
+                     f"{'' if f1 is None else f' (F1 {f1:.3f})'} of {outcome['evaluations']} evaluations")
     lines += [f"advice: {text}" for text in outcome.get("advice", [])]
     return lines
