@@ -42,7 +42,7 @@ browser-deps: install
 	bash scripts/install_widget_assets.sh
 
 test: install browser-deps
-	$(VENV)/bin/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider --durations=15
+	COURSEKIT_LATENCY_REPEATS=3 $(VENV)/bin/python -m pytest tests notebooks --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider --durations=15
 
 unit: install
 	$(VENV)/bin/python -m pytest tests -m "not browser"
