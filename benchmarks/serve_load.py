@@ -32,8 +32,8 @@ def COMMAND() -> str:  # noqa: N802 - the command line, without this machine's p
     return "python -m benchmarks.serve_load " + " ".join(sys.argv[1:])
 
 
-DEFAULT = {"configs": "1x1s/o2,2x1s,2x4", "precisions": "int8", "texts": "1", "lengths": "short", "clients": "4"}
-FULL = {"configs": "1x1s/o2,2x1s,1x4/o2,2x2,2x4,2x8,3x4", "precisions": "int8,fp32", "texts": "1,8",
+DEFAULT = {"configs": "2x1,2x2,2x3,2x4", "precisions": "int8", "texts": "1", "lengths": "short", "clients": "4"}
+FULL = {"configs": "1x1s/o2,2x1s,1x4/o2,2x1,2x2,2x3,2x4,2x8,3x4", "precisions": "int8,fp32", "texts": "1,8",
         "lengths": "short,review", "clients": "4,16"}
 
 
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     for name, value in (FULL if args.grid == "full" else DEFAULT).items():
         if getattr(args, name) is None:
-            setattr(args, name, value if args.scenario == "load" or name != "configs" else "1x1s/o2,2x4")
+            setattr(args, name, value if args.scenario == "load" or name != "configs" else "2x1,2x2,2x3,2x4")
 
     from coursekit.serving.local_server import resolve_export_dir
 

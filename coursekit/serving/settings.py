@@ -23,7 +23,7 @@ class ServerSettings:
     """Processes x threads of the scoring server and the limits of one request."""
 
     workers: int = 2  # gunicorn worker processes: one per core
-    http_threads: int = 4  # threads per worker: a slow or heavy client holds one, not the worker
+    http_threads: int = 3  # threads per worker: a slow or heavy client holds one, not the worker (2x3: RESULTS.md)
     ort_threads: int = 1  # ONNX Runtime intra-op threads per worker
     max_texts: int = 64
     max_chars: int = 5000
