@@ -99,3 +99,26 @@ def write_json_atomic(path: str | os.PathLike, data: Any, *, allow_nan: bool = F
     """Write ``data`` as indented JSON; it is serialised first, so a value that cannot be
     serialised (or a NaN, which is not JSON) never touches the disk."""
     return write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=allow_nan) + "\n")
+
+
+def read_small_text(path: str | os.PathLike, *, limit: int, what: str, error: type[Exception],
+                    prefix: str | None = None) -> str:
+    """The UTF-8 text of a small input file (a BOM is dropped), at most ``limit`` bytes.
+
+    Every failure is one line of ``error`` that starts with ``prefix`` (default: the path)
+    and names ``what`` the file was meant to be: missing or unreadable, too large, not UTF-8.
+    """
+    path = Path(path)
+    prefix = str(path) if prefix is None else prefix
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(f"{prefix}: {size:,} bytes is too large for {what} (limit {limit:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{prefix}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{prefix}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                    "save the file as UTF-8") from exc

@@ -14,6 +14,7 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 
 from .errors import ConfigError
+from .fileio import read_small_text
 
 
 def option_name(f) -> str:
@@ -126,19 +127,7 @@ def load_settings_file(path: str | Path, option: str = "--config", error: type[E
     """
     path = Path(path)
     is_json = path.suffix.lower() == ".json"
-    try:
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise error(f"{option} {path}: {size:,} bytes is too large for a settings file "
-                        f"(limit {MAX_CONFIG_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(f"{option} {path}: cannot read it ({exc.strerror or exc.__class__.__name__})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(f"{option} {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                    "save the file as UTF-8") from exc
+    text = read_small_text(path, limit=MAX_CONFIG_BYTES, what="a settings file", error=error, prefix=f"{option} {path}")
     try:
         return _parse_json(text) if is_json else _parse_yaml(text)
     except ConfigError as exc:

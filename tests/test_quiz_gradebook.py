@@ -250,7 +250,7 @@ def test_crafted_files_are_rejected_one_by_one_and_the_class_is_graded(tmp_path,
     assert rows["ok1"]["part1:auto_score"] == "7"
     assert rows["deep"]["part1:status"] == "rejected: not a submission (JSON nested too deeply)"
     assert rows["bigint"]["part1:status"].startswith("rejected: not a submission (Exceeds the limit")
-    assert rows["latin1"]["part1:status"].startswith("rejected: not valid JSON")
+    assert rows["latin1"]["part1:status"].startswith("rejected: not UTF-8 text")
     weird = rows["weird"]
     assert weird["part1:auto_score"] == "0" and weird["part1:benefit"] == "0"
     assert "benefit: invalid answer: {'a': 1} is not one of the options" in weird["part1:notes"]

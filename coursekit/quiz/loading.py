@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.errors import QuizError
+from coursekit.fileio import read_small_text
 from coursekit.quiz.model import Quiz
 from coursekit.quiz.parsing import normalise_dates, parse_quiz
 from coursekit.quiz.validation import quiz_problems
@@ -33,18 +34,7 @@ MAX_DEPTH = 50
 def read_quiz_data(path: str | os.PathLike) -> Any:
     """The raw data of a quiz file, read within the limits above."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_QUIZ_BYTES:
-            raise QuizError(f"{path}: {size:,} bytes is too large for a quiz file (limit {MAX_QUIZ_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuizError(f"{path}: cannot read quiz file ({exc.strerror or exc})") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise QuizError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                        "save the file as UTF-8") from exc
+    text = read_small_text(path, limit=MAX_QUIZ_BYTES, what="a quiz file", error=QuizError)
     try:
         data = _parse_json(text, path) if path.suffix.lower() == ".json" else _parse_yaml(text, path)
     except QuizError:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from coursekit.errors import SubmissionError
-from coursekit.fileio import write_json_atomic
+from coursekit.fileio import read_small_text, write_json_atomic
 from coursekit.quiz.schema import Quiz
 
 SUBMISSION_FORMAT = "coursekit-submission/1"
@@ -135,16 +135,10 @@ def _lock(path: Path):
 
 
 def _read_raw(path: Path) -> dict:
+    text = read_small_text(path, limit=MAX_SUBMISSION_BYTES, what="a submission", error=SubmissionError)
     try:
-        size = path.stat().st_size
-        if size > MAX_SUBMISSION_BYTES:
-            raise SubmissionError(f"{path}: {size:,} bytes is too large for a submission (limit {MAX_SUBMISSION_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SubmissionError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise SubmissionError(f"{path}: not valid JSON ({exc})") from exc
     except RecursionError as exc:
         raise SubmissionError(f"{path}: not a submission (JSON nested too deeply)") from exc
