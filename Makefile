@@ -19,6 +19,7 @@ NBVAL_FULL := PYTHONPATH=tests $(VENV)/bin/python -m pytest notebooks -p hub_sta
 help:
 	@echo "make demo   - set up and run the offline demo"
 	@echo "make test   - set up and run every test (unit tests, notebooks, browser)"
+	@echo "make notebooks-full - the notebooks on the full tier against a local stand-in of the Hub"
 	@echo "make lock   - upgrade the dependencies within pyproject.toml's ranges and rewrite $(CONSTRAINTS)"
 
 $(PY):
