@@ -147,7 +147,7 @@ def student_env(course, monkeypatch):
     monkeypatch.setenv("COURSEKIT_STUDENT_ID", "walkthrough-student")
     monkeypatch.setenv("COURSEKIT_USE_AZURE", "0")
     monkeypatch.setenv("COURSEKIT_LATENCY_REPEATS", "2")  # Part 4 times its engines; no check depends on the figures
-    monkeypatch.setenv("COURSEKIT_CV_FOLDS", "2")  # the nbval run does lesson 03's 3 folds; here the path matters
+    monkeypatch.setenv("COURSEKIT_CV_FOLDS", "2")  # CI's size (see the Makefile); students' CPU default is 3
     monkeypatch.setenv("CI", "true")
     monkeypatch.delenv("COURSEKIT_QUIZ_DIR", raising=False)
     return course
