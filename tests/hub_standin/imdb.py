@@ -25,9 +25,11 @@ from .layout import revision
 REPO_ID = "stanfordnlp/imdb"
 CONFIG_NAME = "plain_text"  # the real data set's only configuration
 BREAK = "<br /><br />"
-# Sample-review styles whose wording carries the label (negation, mixed and sarcastic ones are left
-# out): the stand-in model must learn the task in a few dozen steps at the assignment's 2e-5.
-CLEAR_STYLES = {"plain", "short", "long"}
+# Sample-review styles used (sarcasm is left out: its words say the opposite of its label, too hard for the
+# stand-in to learn in a few dozen steps at the assignment's 2e-5). Each review is one or two of them, with a
+# few film sentences: a bag of words must not separate them perfectly, or lesson 03's comparison of
+# fine-tuning with TF-IDF on the full tier means nothing (with whole clear-cut reviews it scored 0.996).
+CLEAR_STYLES = {"plain", "short", "long", "contrast", "negation", "lukewarm", "informal", "domain_word"}
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,13 @@ def _film_sentences(label: int) -> list[str]:
 
 def _sample_sentences() -> dict[int, list[str]]:
     root = Path(__file__).resolve().parents[2]
-    by_label: dict[int, list[str]] = {0: _film_sentences(0), 1: _film_sentences(1)}
+    by_label: dict[int, list[str]] = {0: [], 1: []}
     with open(root / "coursekit" / "data" / "sample_reviews.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["style"] in CLEAR_STYLES:
                 by_label[1 if row["label"] == "positive" else 0].append(row["text"])
+    for label in (0, 1):  # a few film sentences among them: IMDB reviews are about films
+        by_label[label] += _film_sentences(label)[::6]
     return by_label
 
 
@@ -75,7 +79,7 @@ def make_reviews(n: int, rng: random.Random, n_long: int, seen: set[str]) -> tup
     while len(texts) < n:
         label = len(texts) % 2
         long = len(texts) < n_long
-        parts = rng.randint(40, 50) if long else rng.randint(2, 3)
+        parts = rng.randint(40, 50) if long else rng.randint(1, 2)
         paragraphs = rng.sample(sentences[label], parts)
         text = BREAK.join(" ".join(paragraphs[i:i + 2]) for i in range(0, parts, 2))
         if text not in seen:
