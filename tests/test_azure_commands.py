@@ -231,3 +231,41 @@ def test_green_deploy_next_to_live_blue_gets_the_requested_share(tmp_path_factor
     assert [k for k, _ in client.calls] == ["model", "environment", "deployment", "endpoint"]
     assert endpoint.traffic == {"blue": 90, "green": 10}
     assert "traffic now {'blue': 90, 'green': 10}" in capsys.readouterr().out
+
+
+@pytest.fixture
+def trained_folder_no_azure(no_azure_env, monkeypatch):
+    """A trained-looking model folder with no Azure settings; exporting it is recorded, not done."""
+    exports = []
+    import coursekit.export
+
+    monkeypatch.setattr(coursekit.export, "export_onnx", lambda *a, **k: exports.append(a))
+    trained = no_azure_env / "trained"
+    trained.mkdir()
+    (trained / "config.json").write_text("{}")
+    (trained / "model.safetensors").write_bytes(b"")
+    return trained, exports
+
+
+def test_deploy_of_a_trained_folder_checks_the_workspace_before_exporting(trained_folder_no_azure, capsys):
+    trained, exports = trained_folder_no_azure
+    assert main(["azure", "deploy", str(trained)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("coursekit azure: error: no Azure ML workspace configured") and "\n" not in err
+    assert exports == [] and not (trained / "onnx").exists()
+
+
+def test_deploy_of_a_missing_folder_names_it(trained_folder_no_azure, capsys):
+    trained, _ = trained_folder_no_azure
+    assert main(["azure", "deploy", str(trained.parent / "absent")]) == 2
+    assert "absent: no such folder" in capsys.readouterr().err
+
+
+def test_deploy_of_a_trained_folder_checks_credentials_before_exporting(trained_folder_no_azure, capsys):
+    trained, exports = trained_folder_no_azure
+    (trained.parent / "config.json").write_text(json.dumps(
+        {"subscription_id": "00000000-0000-0000-0000-000000000000", "resource_group": "rg", "workspace_name": "ws"}))
+    assert main(["azure", "deploy", str(trained)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no Azure credentials" in err and "\n" not in err
+    assert exports == [] and not (trained / "onnx").exists()

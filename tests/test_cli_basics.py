@@ -1,9 +1,8 @@
 """What a newcomer meets first: `coursekit --version`, a description on every sub-command,
-package metadata that builds without warnings, and cloud commands that check the cheap
-things (workspace, credentials) before the slow ones (ONNX export)."""
+package metadata that builds without warnings. (Cloud commands checking the cheap things
+before the slow ones: tests/test_azure_commands.py.)"""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tomllib
@@ -71,44 +70,3 @@ def test_building_the_package_prints_no_setuptools_warning(tmp_path):
         assert notice not in output, output[-2000:]
     metadata = next(tmp_path.glob("*.dist-info/METADATA")).read_text()
     assert "License-Expression: MIT" in metadata
-
-
-@pytest.fixture
-def no_azure(monkeypatch, tmp_path):
-    for var in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZUREML_WORKSPACE_NAME", "AZURE_CLIENT_ID",
-                "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-    exports = []
-    import coursekit.export
-
-    monkeypatch.setattr(coursekit.export, "export_onnx", lambda *a, **k: exports.append(a))
-    trained = tmp_path / "trained"
-    trained.mkdir()
-    (trained / "config.json").write_text("{}")
-    (trained / "model.safetensors").write_bytes(b"")
-    return trained, exports
-
-
-def test_deploy_of_a_trained_folder_checks_the_workspace_before_exporting(no_azure, capsys):
-    trained, exports = no_azure
-    assert main(["azure", "deploy", str(trained)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("coursekit azure: error: no Azure ML workspace configured") and "\n" not in err
-    assert exports == [] and not (trained / "onnx").exists()
-
-
-def test_deploy_of_a_trained_folder_checks_credentials_before_exporting(no_azure, capsys):
-    trained, exports = no_azure
-    (trained.parent / "config.json").write_text(json.dumps(
-        {"subscription_id": "00000000-0000-0000-0000-000000000000", "resource_group": "rg", "workspace_name": "ws"}))
-    assert main(["azure", "deploy", str(trained)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "no Azure credentials" in err and "\n" not in err
-    assert exports == [] and not (trained / "onnx").exists()
-
-
-def test_deploy_of_a_missing_folder_names_it(no_azure, capsys):
-    trained, exports = no_azure
-    assert main(["azure", "deploy", str(trained.parent / "absent")]) == 2
-    assert "absent: no such folder" in capsys.readouterr().err
