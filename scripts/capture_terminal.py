@@ -33,6 +33,13 @@ def readable(raw: bytes) -> str:
     return "\n".join(line for i, line in enumerate(lines) if line or (i and lines[i - 1])) + "\n"
 
 
+def without_local_paths(text: str, root: Path = Path.cwd()) -> str:
+    """Paths under ``root`` (the checkout the command ran in) made relative, home shown as ``~``:
+    a capture in the docs must not name this machine's folders."""
+    text = text.replace(f"{root}/", "").replace(str(root), ".")
+    return text.replace(f"{Path.home()}/", "~/")
+
+
 def run_in_terminal(command: list[str]) -> tuple[int, bytes, float]:
     """Run ``command`` with a pseudo-terminal as stdin/stdout/stderr; return (status, output, seconds)."""
     primary, secondary = os.openpty()
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     header = f"$ {' '.join(command)}\n"
     footer = f"[exit status {status}, {seconds:.0f} s wall time, {COLUMNS}x{ROWS} terminal]\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(header + readable(raw) + footer, encoding="utf-8")
+    args.output.write_text(without_local_paths(header + readable(raw) + footer), encoding="utf-8")
     print(f"wrote {args.output} ({status=}, {seconds:.0f} s)")
     return status
 
