@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from ..errors import ExportError
 from .steps import NoProgress
+from .timing_worker import time_call
 
 
 def summarize(seconds: list[float], round_p50s: list[float] | None = None, cpu: list[float] | None = None) -> dict:
@@ -105,14 +105,4 @@ def measure_in_process(calls: dict[str, Callable[[], object]], *, repeats: int =
     """
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
-    results = {}
-    for name, call in calls.items():
-        for _ in range(warmup):
-            call()
-        seconds = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            call()
-            seconds.append(time.perf_counter() - start)
-        results[name] = summarize(seconds)
-    return results
+    return {name: summarize(time_call(call, repeats, warmup)["wall"]) for name, call in calls.items()}

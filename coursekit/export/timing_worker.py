@@ -26,20 +26,23 @@ def load_batches(npz_path: str) -> dict[int, dict]:
     return batches
 
 
+def time_call(call, runs: int, warmup: int) -> dict[str, list[float]]:
+    """Wall and CPU seconds of ``runs`` calls of ``call()``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        call()
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return {"wall": wall, "cpu": cpu}
+
+
 def time_runner(runner, batches: dict[int, dict], runs: int, warmup: int) -> dict[str, dict[str, list[float]]]:
-    """Wall and CPU seconds per call of ``runner.logits`` for each batch, after ``warmup`` untimed calls."""
-    timings = {}
-    for size, feeds in sorted(batches.items()):
-        for _ in range(warmup):
-            runner.logits(feeds)
-        wall, cpu = [], []
-        for _ in range(runs):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            runner.logits(feeds)
-            wall.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-        timings[str(size)] = {"wall": wall, "cpu": cpu}
-    return timings
+    """:func:`time_call` of ``runner.logits`` for each batch."""
+    return {str(size): time_call(lambda feeds=feeds: runner.logits(feeds), runs, warmup)
+            for size, feeds in sorted(batches.items())}
 
 
 def main(argv: list[str] | None = None) -> int:
