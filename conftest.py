@@ -3,6 +3,7 @@ azure-identity and Hugging Face all write there) and fully offline."""
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -32,6 +33,9 @@ def pytest_configure(config):
 
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     home = tempfile.mkdtemp(prefix="coursekit-test-home-")
+    # Removed when the session ends: a run writes models and exports here (the notebooks' results),
+    # and leftovers from earlier runs once filled the disk of the machine CI shares.
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
     for name, sub in (("HOME", ""), ("HF_HOME", "hf"), ("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"),
                       ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("COURSEKIT_SUBMISSIONS_DIR", "submissions")):
         os.environ[name] = os.path.join(home, sub) if sub else home
