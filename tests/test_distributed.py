@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,9 @@ ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epoch
 
 
 def run_torchrun(output, nproc=2):
-    env = dict(os.environ, CI="true", OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    scratch = Path(output).parent / "tmp"  # torchrun's own temporary folders, removed with the test's
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CI="true", OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", TMPDIR=str(scratch))
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
            "-m", "coursekit.cli", "train", "--output", str(output), "--batch-size", str(GLOBAL_BATCH // nproc), *ARGS]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)

@@ -56,8 +56,20 @@ def hub_ids(profile) -> dict[str, str]:
     return {role: name for role, name in roles.items() if not Path(name).exists() and not name.startswith("tiny-")}
 
 
+def _no_progress_bars() -> None:
+    """Saving models and preparing the data set print progress bars that mean nothing in a test log."""
+    import datasets
+    import huggingface_hub.utils
+    import transformers
+
+    datasets.disable_progress_bars()
+    huggingface_hub.utils.disable_progress_bars()
+    transformers.utils.logging.disable_progress_bar()
+
+
 def build(root: str | Path, imdb_sizes: ImdbSizes = ImdbSizes()) -> HubStandIn:
-    """Write the stand-in under ``root`` for every Hub id of the ``full`` profile."""
+    """Write the stand-in under ``root`` for every Hub id of the ``full`` profile (quietly: no progress bars)."""
+    _no_progress_bars()
     from coursekit.data.loading import HUB_DATASETS
     from coursekit.profiles import get_profile, offline_model_path
 
