@@ -95,6 +95,7 @@ def test_bert_graph_is_fused_and_int8_keeps_the_fusions(exported):
     assert fp32["Attention"] == 6 and fp32["Softmax"] == 0  # no unfused attention left
     # optimized first, quantized second: attention and embedding run as integer kernels
     assert int8["QAttention"] == 6 and int8["QEmbedLayerNormalization"] == 1 and int8["Attention"] == 0
+    assert manifest["quantization"]["kept_fp32"] == []  # by default every product is quantized
     assert int8["MatMul"] == 0 and int8["MatMulInteger"] == fp32["MatMul"] + fp32["Gemm"]
     assert manifest["quantization"]["ops"]["QAttention"] == 6
 
@@ -278,6 +279,29 @@ def test_compare_logits():
         compare_logits(a, b[:2])
 
 
+def test_parity_batches_by_length_and_keeps_the_texts_order(distilbert_dir):
+    from transformers import AutoTokenizer
+
+    from coursekit.export.parity import _batched_logits
+
+    class LengthRunner:  # logits that name the text: [its token count, the batch's padded width]
+        widths = []
+
+        def logits(self, batch):
+            tokens = batch["attention_mask"].sum(axis=1)
+            self.widths.append(batch["input_ids"].shape[1])
+            return np.stack([tokens, np.full_like(tokens, batch["input_ids"].shape[1])], axis=1).astype(np.float32)
+
+    tokenizer = AutoTokenizer.from_pretrained(distilbert_dir)
+    texts = ["a " * n for n in (40, 1, 25, 3, 40, 2, 30, 1)]
+    runner = LengthRunner()
+    logits = _batched_logits(runner, tokenizer, texts, max_length=64, batch_size=3)
+    alone = [int(tokenizer(t)["attention_mask"].count(1)) for t in texts]
+    assert logits[:, 0].tolist() == alone  # every row is its own text's, in the given order
+    assert sorted(runner.widths) == runner.widths and runner.widths[0] < 10  # short texts batched together
+    assert _batched_logits(runner, tokenizer, [], max_length=64).shape == (0, 2)
+
+
 @pytest.mark.parametrize("problem, make", [
     ("no such model folder", lambda d: d / "missing"),
     ("config.json is missing", lambda d: (d.mkdir(), d)[1]),
@@ -319,6 +343,7 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
         "quantizing to int8 ...", "checking parity on 12 texts ...", "timing pytorch ...",
         "timing onnx_fp32 ...", "timing onnx_int8 ..."]
     assert steps[0].startswith("coursekit export: [1/8]")
+    assert "kept in fp32" not in captured.out  # by default every product is quantized
     parity = json.loads((out / "parity.json").read_text())
     assert parity["n_texts"] == 12 and parity["data"] == "sample_reviews.csv (test split)"
     assert parity["engines"]["onnx_fp32"]["agreement"] == 1.0
@@ -340,6 +365,7 @@ def test_cli_export_without_int8_or_report(tmp_path, distilbert_dir, capsys):
     (["--no-report"], "no such model folder"),
     (["--rounds", "0"], "--rounds must be at least 1"),
     (["--spinning", "--rounds", "-2"], "--rounds must be at least 1"),
+    (["--int8-outlier-ratio", "-1"], "--int8-outlier-ratio must be 0 (quantize every product) or more"),
 ])
 def test_cli_export_error_is_one_line(tmp_path, capsys, distilbert_dir, args, problem):
     from coursekit.cli import main
@@ -348,3 +374,56 @@ def test_cli_export_error_is_one_line(tmp_path, capsys, distilbert_dir, args, pr
     assert main(["export", str(folder), *args]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("coursekit export: error:") and problem in err and "\n" not in err
+
+
+def test_outlier_inputs_are_measured_and_their_products_kept_in_fp32(model_dir, tmp_path):
+    """A feed-forward unit with a huge bias gives layer 0's output projection one input far beyond the rest:
+    that product (and only products with such inputs) stays fp32 in the int8 copy."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from coursekit.export.outliers import input_outlier_ratios, products_to_keep_fp32
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, attn_implementation="eager").eval()
+    texts = deploy_support.sample_texts(24)[0]
+    before = input_outlier_ratios(model, tokenizer, texts)
+    target = "bert.encoder.layer.0.output.dense"
+    assert set(before) >= {target, "bert.encoder.layer.5.intermediate.dense", "classifier"}
+    with torch.no_grad():
+        model.bert.encoder.layer[0].intermediate.dense.bias[7] += 200.0  # one unit far beyond the others
+    after = input_outlier_ratios(model, tokenizer, texts)
+    assert after[target] > 5 * before[target] and after[target] > 20
+    out = tmp_path / "export"
+    export_onnx(model_dir, out, max_length=64, int8_outlier_ratio=8)  # the unchanged model, the CLI's "try 8"
+    keep = products_to_keep_fp32(model, tokenizer, out / FP32_NAME, texts=texts)
+    assert "/bert/encoder/layer.0/output/dense/MatMul" in keep["nodes"]
+    assert all(keep["input_peak_ratios"][n] > keep["ratio"] for n in keep["nodes"])
+    everything = products_to_keep_fp32(model, tokenizer, out / FP32_NAME, texts=texts, ratio=0)
+    assert set(everything["nodes"]) == set(everything["input_peak_ratios"]) and len(everything["nodes"]) >= 12
+    quantization = read_manifest(out)["quantization"]
+    kept = quantization["kept_fp32"]  # measured on the sample reviews, each peaking above 8x
+    assert quantization["outlier_ratio"] == 8.0 and all(quantization["input_peak_ratios"][n] > 8 for n in kept)
+    int8 = _op_counts(out / INT8_NAME)
+    assert int8["MatMul"] == len(kept) and sorted(
+        n.name for n in onnx.load(str(out / INT8_NAME), load_external_data=False).graph.node
+        if n.op_type == "MatMul") == sorted(kept)
+
+
+def test_int8_copy_leaves_the_chosen_products_in_fp32(exported, tmp_path):
+    from coursekit.export import quantize_int8
+
+    node = "/bert/encoder/layer.0/output/dense/MatMul"
+    result = quantize_int8(exported / FP32_NAME, tmp_path / "int8.onnx", keep_fp32=[node])
+    graph = onnx.load(str(tmp_path / "int8.onnx"), load_external_data=False).graph
+    assert [n.op_type for n in graph.node if n.name == node] == ["MatMul"]
+    assert result["kept_fp32"] == [node] and result["ops"]["MatMul"] == 1
+
+
+def test_onnx_names_of_linear_layers():
+    from coursekit.export.outliers import onnx_matmul_name
+
+    assert onnx_matmul_name("bert.encoder.layer.0.output.dense") == "/bert/encoder/layer.0/output/dense/MatMul"
+    assert onnx_matmul_name("distilbert.transformer.layer.11.ffn.lin2") == \
+        "/distilbert/transformer/layer.11/ffn/lin2/MatMul"
+    assert onnx_matmul_name("classifier") == "/classifier/MatMul"

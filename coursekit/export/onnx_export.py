@@ -58,6 +58,7 @@ def export_onnx(
     opset: int = DEFAULT_OPSET,
     fuse: bool = True,
     int8: bool = True,
+    int8_outlier_ratio: float = 0.0,
     clean_text: bool = True,
     quiet: bool = True,
     progress=None,
@@ -67,6 +68,9 @@ def export_onnx(
     ``max_length`` is the truncation length the scoring script applies: pass the run card's
     (:func:`coursekit.export.from_run.export_trained_model` does; default 128).
     ``clean_text`` records whether requests are cleaned like the training data.
+    ``int8_outlier_ratio``: when above 0, matrix products whose inputs peak above this many
+    times their 99.9th percentile stay fp32 in the int8 copy (:mod:`.outliers`, which suggests
+    :data:`~.outliers.DEFAULT_RATIO`); 0, the default, quantizes every product.
     ``progress`` (a :class:`~coursekit.export.steps.StepProgress`) announces each step;
     silent by default.
     """
@@ -100,8 +104,17 @@ def export_onnx(
         if int8:
             from .quantize import quantize_int8
 
+            from .outliers import products_to_keep_fp32
+
+            ratio = float(int8_outlier_ratio or 0.0)
+            outliers = {"ratio": 0.0, "nodes": [], "input_peak_ratios": {}}
+            if ratio > 0:
+                with progress.step("measuring activation outliers"):
+                    outliers = products_to_keep_fp32(source.model, source.tokenizer, staging / FP32_NAME,
+                                                     ratio=ratio)
             with progress.step("quantizing to int8"):
-                quantization = quantize_int8(staging / FP32_NAME, staging / INT8_NAME)
+                quantization = quantize_int8(staging / FP32_NAME, staging / INT8_NAME, keep_fp32=outliers["nodes"])
+            quantization.update(outlier_ratio=ratio, input_peak_ratios=outliers["input_peak_ratios"])
         source.tokenizer.save_pretrained(staging / "tokenizer")
         manifest = build_manifest(
             source, max_length=max_length, clean_text=clean_text, has_int8=int8, opset=opset, fusion=fusion,

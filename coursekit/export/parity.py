@@ -158,9 +158,17 @@ def speedups(timed: dict[str, dict]) -> dict[str, dict]:
 
 
 def _batched_logits(runner, tokenizer, texts: list[str], max_length: int, batch_size: int = 32) -> np.ndarray:
-    parts = [runner.logits(encode(tokenizer, texts[i:i + batch_size], max_length))
-             for i in range(0, len(texts), batch_size)]
-    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
+    """Logits in the order of ``texts``, computed in batches of similar lengths (little padding: on
+    reviews of mixed lengths this is twice as fast). Every engine gets the same batches, which matters
+    for int8: its activation scales are computed per batch, so a text's logits depend on its batch."""
+    if not texts:
+        return np.zeros((0, 2), dtype=np.float32)
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    parts = [runner.logits(encode(tokenizer, [texts[i] for i in order[start:start + batch_size]], max_length))
+             for start in range(0, len(order), batch_size)]
+    logits = np.empty_like(np.concatenate(parts))
+    logits[order] = np.concatenate(parts)
+    return logits
 
 
 def latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict[str, np.ndarray]:
