@@ -49,6 +49,7 @@ browser-deps: install
 # against the Hub stand-in. Both runs always happen; either failing fails the target.
 # CI sizes (CI must finish in 15 minutes on 2 cores): lesson 03 cross-validates with 2 folds instead of the
 # CPU default of 3, lesson 04 times each engine 3 times instead of 10. Students run the defaults.
+# PYTEST_ARGS: more pytest options for the unit tests, e.g. make test PYTEST_ARGS="--durations=50".
 test: install browser-deps
 	export COURSEKIT_LATENCY_REPEATS=3 COURSEKIT_CV_FOLDS=2; status=0; \
 	$(VENV)/bin/python -m pytest tests -p no:cacheprovider --durations=15 $(PYTEST_ARGS) || status=$$?; \

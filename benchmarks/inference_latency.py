@@ -189,7 +189,8 @@ def main(argv=None) -> int:
         "quantization": export.manifest["quantization"],
         "int8_outliers_in_fp32": {
             "outlier_ratio": OUTLIER_RATIO,
-            "kept_fp32": json.loads((outliers_dir / "export.json").read_text())["quantization"]["kept_fp32"],
+            **{key: json.loads((outliers_dir / "export.json").read_text())["quantization"][key]
+               for key in ("kept_fp32", "input_peak_ratios")},
             **{key: outliers_report["engines"]["onnx_int8"].get(key)
                for key in ("agreement", "max_abs_logit_diff", "accuracy", "file_mb")}},
         "targets": targets,

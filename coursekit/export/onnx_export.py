@@ -102,9 +102,8 @@ def export_onnx(
                               f"(max logit difference {diff_fp32:.3g})")
         quantization = None
         if int8:
-            from .quantize import quantize_int8
-
             from .outliers import products_to_keep_fp32
+            from .quantize import quantize_int8
 
             ratio = float(int8_outlier_ratio or 0.0)
             outliers = {"ratio": 0.0, "nodes": [], "input_peak_ratios": {}}
