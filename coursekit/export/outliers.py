@@ -11,8 +11,7 @@ input peaks above ``ratio`` times its 99.9th percentile stays in fp32.
 
 Opt-in (``coursekit export --int8-outlier-ratio 8``): on the MiniLM fine-tuned on the UCI
 sentences it kept two products in fp32 and changed one prediction fewer of 3,000 than
-quantizing everything, for about 7% of int8's speed (benchmarks/RESULTS.md); the flipped
-predictions that remain are near-ties of PyTorch's own.
+quantizing everything, for about 7% of int8's speed (benchmarks/RESULTS.md).
 """
 from __future__ import annotations
 
