@@ -2,6 +2,15 @@
 from __future__ import annotations
 
 
+def length_sorted_batches(texts, batch_size: int) -> list:
+    """Row indices of ``texts`` in batches of similar lengths (shortest first), so each batch pads
+    little; the caller writes results back by these indices to keep the original order."""
+    import numpy as np
+
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+
+
 def tokenize_splits(splits, tokenizer, max_length: int = 256, pad_to_max_length: bool = False):
     """Add ``input_ids``/``attention_mask`` (and ``token_type_ids`` for BERT) to every split.
 

@@ -152,14 +152,14 @@ def predict(
     was_training = model.training
     model.to(device).eval()
 
-    order = np.argsort([len(t) for t in examples.texts], kind="stable")
-    probabilities = np.empty(len(order), dtype=float)
-    batches = range(0, len(order), batch_size)
+    from coursekit.data.tokenization import length_sorted_batches
+
+    probabilities = np.empty(len(examples.texts), dtype=float)
+    batches = length_sorted_batches(examples.texts, batch_size)
     bar = tqdm(batches, desc="predict", unit="batch", disable=not (progress_enabled() if progress is None else progress))
     try:
         with torch.no_grad():
-            for start in bar:
-                rows = order[start : start + batch_size]
+            for rows in bar:
                 encoded = tokenizer(
                     [examples.texts[i] for i in rows],
                     truncation=True,

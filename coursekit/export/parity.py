@@ -161,13 +161,14 @@ def _batched_logits(runner, tokenizer, texts: list[str], max_length: int, batch_
     """Logits in the order of ``texts``, computed in batches of similar lengths (little padding: on
     reviews of mixed lengths this is twice as fast). Every engine gets the same batches, which matters
     for int8: its activation scales are computed per batch, so a text's logits depend on its batch."""
+    from ..data.tokenization import length_sorted_batches
+
     if not texts:
         return np.zeros((0, 2), dtype=np.float32)
-    order = np.argsort([len(t) for t in texts], kind="stable")
-    parts = [runner.logits(encode(tokenizer, [texts[i] for i in order[start:start + batch_size]], max_length))
-             for start in range(0, len(order), batch_size)]
+    batches = length_sorted_batches(texts, batch_size)
+    parts = [runner.logits(encode(tokenizer, [texts[i] for i in rows], max_length)) for rows in batches]
     logits = np.empty_like(np.concatenate(parts))
-    logits[order] = np.concatenate(parts)
+    logits[np.concatenate(batches)] = np.concatenate(parts)
     return logits
 
 
