@@ -13,8 +13,8 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, reflection, wrong_a
 
 from coursekit.cli import main
 from coursekit.quiz.gradebook import grade_submissions, write_gradebook
-from coursekit.quiz.policy import build_policy
-from coursekit.quiz.schema import load_quizzes
+from coursekit.quiz.gradebook.rules import build_policy
+from coursekit.quiz.quizfile import load_quizzes
 from coursekit.quiz.submissions import record_answers
 
 DUE = dt.datetime(2026, 12, 15, 23, 59, tzinfo=dt.timezone.utc)
@@ -140,7 +140,7 @@ def test_nothing_gradable_leaves_the_old_gradebook(tmp_path, capsys):
 
 def test_a_student_copy_is_refused_as_key(batch, tmp_path):
     from coursekit.errors import QuizError
-    from coursekit.quiz.release import release_quizzes
+    from coursekit.quiz.quizfile import release_quizzes
 
     student = tmp_path / "student"
     instructor = tmp_path / "instructor"

@@ -10,9 +10,9 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, reflection
 
 from coursekit.cli import main
 from coursekit.quiz.gradebook import grade_submissions
-from coursekit.quiz.manual import read_manual
-from coursekit.quiz.schema import load_quizzes
-from coursekit.quiz.tables import TableError
+from coursekit.quiz.gradebook.tables import read_manual
+from coursekit.quiz.quizfile import load_quizzes
+from coursekit.errors import TableError
 
 WHEN = dt.datetime(2026, 12, 1, 12, tzinfo=dt.timezone.utc)
 

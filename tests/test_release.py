@@ -104,7 +104,7 @@ def assert_no_key_material(folder: Path) -> int:
     """Every file under ``folder``: no quiz key, no explanation or rubric sentence, no answer
     field in a quiz copy, nothing at all to answer with in an assessed copy. Returns the
     number of files checked."""
-    from coursekit.quiz.schema import read_quiz_data
+    from coursekit.quiz import read_quiz_data
 
     sentences = [" ".join(s.split()).lower() for s in _secret_sentences()]
     checked = 0

@@ -1,4 +1,4 @@
-"""Answers in their JSON shapes: check, canonicalise, describe.
+"""Answers in their JSON shapes: check, canonicalise, describe, hash.
 
 * ``single_choice``: an option id, e.g. ``"a"``
 * ``true_false``: ``true`` or ``false`` (the text ``"true"``/``"false"`` is read too)
@@ -9,13 +9,27 @@
 An answer that does not fit its question (a list for a single choice, ``"A"`` where the
 option id is ``"a"``) is never guessed at: :func:`normalise_answer` returns the problem,
 which grading reports as an invalid answer (worth 0 points, and said so).
+
+Practice copies store ``sha256(salt | question | answer)`` instead of each answer and the
+explanation encrypted (Fernet, from ``cryptography``) with a key derived from the correct
+answer (:func:`answer_hash`, :func:`lock_explanation`), so a notebook can say "correct" and
+show the explanation while the file holds nothing readable. This is a speed bump, not
+security: the options are few, so a determined student can hash each option (or each
+combination) and compare. Quizzes that count are released ``assessed``: no answer material.
+:func:`text_hash` names the text of a reflection a manual score was given for.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import secrets
 from typing import Any, Mapping
 
 from coursekit.quiz.model import Question
+
+_ANSWER_DOMAIN = "coursekit-answer/1"
+_EXPLANATION_DOMAIN = "coursekit-explanation/1"
 
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 
@@ -86,7 +100,7 @@ def _normalise_items(question: Question, raw: Any) -> tuple[Any, str | None]:
 
 
 def canonical(question: Question, answer: Any) -> str:
-    """The string that is hashed for an answer (see :mod:`coursekit.quiz.answer_lock`)."""
+    """The string that is hashed for an answer (see :func:`answer_hash`)."""
     if question.kind == "true_false":
         return "true" if answer else "false"
     if question.kind == "multiple_select":
@@ -133,3 +147,46 @@ def rubric_mentions(text: str, question: Question) -> tuple[str, ...]:
                 found.append(point.id)
                 break
     return tuple(found)
+
+
+def text_hash(text: str | None) -> str:
+    """A short hash of a reflection's words (spacing ignored): which text a manual score is for."""
+    return hashlib.sha256(" ".join((text or "").split()).encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- practice copies
+
+
+def new_salt() -> str:
+    """A fresh random salt (32 hex characters) for one released quiz."""
+    return secrets.token_hex(16)
+
+
+def answer_hash(salt: str, question_id: str, canonical: str, item_id: str = "") -> str:
+    """Hex SHA-256 of the canonical answer, bound to the salt, question and item."""
+    payload = "\x1f".join((_ANSWER_DOMAIN, salt, question_id, item_id, canonical))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _fernet(salt: str, question_id: str, canonical: str):
+    from cryptography.fernet import Fernet
+
+    digest = hashlib.sha256(
+        "\x1f".join((_EXPLANATION_DOMAIN, salt, question_id, canonical)).encode("utf-8")
+    ).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def lock_explanation(salt: str, question_id: str, canonical: str, explanation: str) -> str:
+    """The explanation encrypted with a key only the correct answer reproduces."""
+    return _fernet(salt, question_id, canonical).encrypt(explanation.encode("utf-8")).decode("ascii")
+
+
+def unlock_explanation(salt: str, question_id: str, canonical: str, token: str) -> str | None:
+    """The explanation if ``canonical`` is the answer it was locked with, else ``None``."""
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return _fernet(salt, question_id, canonical).decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError):
+        return None

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from coursekit.quiz.answer_lock import answer_hash, unlock_explanation
 from coursekit.quiz.answers import (
-    canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, word_count,
+    answer_hash, canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, unlock_explanation,
+    word_count,
 )
 from coursekit.quiz.model import Question, Quiz
 
@@ -66,6 +66,7 @@ class QuestionResult:
     items: tuple[ItemResult, ...] = ()
     hint: str | None = None
     note: str | None = None
+    full: bool = False  # full points: the question changed after an accepted earlier version was answered
 
     @property
     def needs_review(self) -> bool:
@@ -78,8 +79,11 @@ class QuestionResult:
 
     @property
     def status(self) -> str:
-        """``unanswered``, ``invalid``, ``correct``, ``partial``, ``wrong``, ``saved`` (no
-        verdict: assessed copies) or ``review`` (a reflection, graded by a person)."""
+        """``full`` (full points for a changed question), ``unanswered``, ``invalid``,
+        ``correct``, ``partial``, ``wrong``, ``saved`` (no verdict: assessed copies) or
+        ``review`` (a reflection, graded by a person)."""
+        if self.full:
+            return "full"
         if self.invalid:
             return "invalid"
         if not self.answered:
@@ -169,11 +173,13 @@ def grade_quiz(quiz: Quiz, answers: Mapping[str, Any] | None, *, partial_credit:
 
 
 def _full_credit(result: QuestionResult, question: Question) -> QuestionResult:
+    """Full points, said the same way everywhere; what the answer was stays in the note."""
     from dataclasses import replace
 
-    return replace(result, score=question.points, correct=True, problem=None, hint=None,
-                   feedback="Full points: this question changed after you answered it.",
-                   note="full points (changed question)")
+    note = "full points (changed question)" + ("" if result.answered else "; not answered") + (
+        f"; the answer was invalid: {result.problem}" if result.problem else "")
+    return replace(result, score=question.points, correct=True, problem=None, hint=None, full=True, note=note,
+                   feedback="Full points: this question changed after you answered it.")
 
 
 def grade_question(quiz: Quiz, question: Question, raw_answer: Any, *, partial_credit: bool = False) -> QuestionResult:

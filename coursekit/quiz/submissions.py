@@ -33,7 +33,7 @@ from typing import Any, Mapping
 
 from coursekit.errors import SubmissionError
 from coursekit.fileio import read_small_text, write_json_atomic
-from coursekit.quiz.schema import Quiz
+from coursekit.quiz.model import Checker, Quiz, anything, list_of, map_of, matches, one_of, parse_time, simple, text
 
 SUBMISSION_FORMAT = "coursekit-submission/1"
 SUBMISSIONS_ENV = "COURSEKIT_SUBMISSIONS_DIR"
@@ -41,22 +41,13 @@ STUDENT_ENV = "COURSEKIT_STUDENT_ID"
 LOCK_TIMEOUT_S = 30
 MAX_SUBMISSION_BYTES = 5_000_000
 
-SUBMISSION_SCHEMA = {
-    "type": "object",
-    "required": ["format", "student_id", "quiz_id", "quiz_version", "answers"],
-    "properties": {
-        "format": {"const": SUBMISSION_FORMAT},
-        "student_id": {"type": "string", "minLength": 1, "maxLength": 64},
-        "quiz_id": {"type": "string", "minLength": 1},
-        "quiz_version": {"type": "string", "minLength": 1},
-        "created": {"type": "string"},
-        "updated": {"type": "string"},
-        "submitted_at": {"type": ["string", "null"]},
-        "answers": {"type": "object"},
-        "question_fingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
-        "history": {"type": "array", "items": {"type": "object"}},
-    },
+_OPTIONAL_TEXT = simple(lambda v: v is None or isinstance(v, str), "expected text or null")
+SUBMISSION_FIELDS = {
+    "format": one_of(SUBMISSION_FORMAT), "student_id": matches(r"(?s)(?=.*\S).{1,64}", "an id of 1 to 64 characters"),
+    "quiz_id": text, "quiz_version": text, "created": text, "updated": text, "submitted_at": _OPTIONAL_TEXT,
+    "answers": map_of(anything), "question_fingerprints": map_of(text), "history": list_of(map_of(anything)),
 }
+_REQUIRED = ("format", "student_id", "quiz_id", "quiz_version", "answers")
 
 
 @dataclass(frozen=True)
@@ -93,17 +84,6 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def parse_time(value: str | None, where: str = "") -> dt.datetime | None:
-    """An ISO 8601 time; one without a zone is taken as UTC."""
-    if value in (None, ""):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise SubmissionError(f"{where}{value!r} is not an ISO 8601 time") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def default_submissions_dir(explicit: str | os.PathLike | None = None) -> Path:
     """``explicit``, else ``$COURSEKIT_SUBMISSIONS_DIR``, else ``~/coursekit-submissions``."""
     if explicit:
@@ -123,9 +103,14 @@ def clean_student_id(student_id: str | None) -> str:
     return text
 
 
+def file_slug(student_id: str) -> str:
+    """The student id as it appears in file names: ``Ana María/7`` -> ``Ana_Mar_a_7``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", student_id.strip()).strip("._") or "student"
+
+
 def submission_path(directory: str | os.PathLike, student_id: str, quiz_id: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", clean_student_id(student_id)).strip("._") or "student"
-    return Path(directory) / f"{slug}__{quiz_id}.json"
+    """``<folder>/<student>__<quiz>.json``: the name grading checks against the ``student_id`` inside."""
+    return Path(directory) / f"{file_slug(clean_student_id(student_id))}__{quiz_id}.json"
 
 
 def _lock(path: Path):
@@ -144,19 +129,10 @@ def _read_raw(path: Path) -> dict:
         raise SubmissionError(f"{path}: not a submission (JSON nested too deeply)") from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise SubmissionError(f"{path}: not a submission ({str(exc).splitlines()[0][:120]})") from exc
-    import jsonschema
-
-    errors = sorted(jsonschema.Draft202012Validator(SUBMISSION_SCHEMA).iter_errors(data),
-                    key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
-        field = ".".join(map(str, error.absolute_path))
-        if error.validator == "required":
-            missing = [f for f in error.validator_value if f not in error.instance]
-            field, problem = missing[0], "required field is missing"
-        else:
-            problem = error.message
-        raise SubmissionError(f"{path}: field '{field or '<root>'}': {problem}")
+    checker = Checker(data, str(path))
+    checker.mapping(data, (), SUBMISSION_FIELDS, _REQUIRED, closed=False)  # other fields are ignored
+    if checker.problems:
+        raise SubmissionError(checker.sorted_problems()[0])
     return data
 
 
@@ -170,9 +146,9 @@ def read_submission(path: str | os.PathLike) -> Submission:
         quiz_id=data["quiz_id"],
         quiz_version=data["quiz_version"],
         answers=data["answers"],
-        created=parse_time(data.get("created"), f"{path}: field 'created': "),
-        updated=parse_time(data.get("updated"), f"{path}: field 'updated': "),
-        submitted_at=parse_time(data.get("submitted_at"), f"{path}: field 'submitted_at': "),
+        created=parse_time(data.get("created"), f"{path}: field 'created': ", error=SubmissionError),
+        updated=parse_time(data.get("updated"), f"{path}: field 'updated': ", error=SubmissionError),
+        submitted_at=parse_time(data.get("submitted_at"), f"{path}: field 'submitted_at': ", error=SubmissionError),
         history=list(data.get("history") or []),
         fingerprints=data.get("question_fingerprints"),
     )

@@ -1,13 +1,19 @@
-"""Grading rules an instructor sets, in the key's ``grading:`` block or on the command line.
+"""Grading rules an instructor sets (the key's ``grading:`` block, or the command line, which
+wins), and what they make of one graded file: its points, and which of a student's files counts.
 
-Per quiz: the due date (the key's ``due``, or ``--due [QUIZ=]DATE``), which duplicate
-file wins (``latest`` hand-in by default, ``earliest`` or ``best``), the late penalty
-(``none``, ``zero`` or ``per-day:N`` points, ``per-day:N%`` of the quiz's points, per
-started day late), partial credit for multiple-select questions, and earlier key
-versions whose submissions are still graded (each changed question is regraded against
-the current key, or given full points). Per student: extensions from a CSV file
-(``student_id,quiz,due`` or ``student_id,quiz,days``; an empty quiz or ``*`` means every
-quiz). Command-line values win over the key's.
+Per quiz: the due date (the key's ``due``, or ``--due [QUIZ=]DATE``), the late penalty
+(``none``, ``zero``, ``per-day:N`` points or ``per-day:N%`` of the quiz's points, per started
+day late), partial credit for multiple-select questions, earlier key versions whose
+submissions are still graded (each changed question regraded against the current key, or
+given full points), and which of a student's files is graded (:func:`pick`): ``latest``
+(default), ``earliest`` or ``best`` (the highest final total, penalties and manual points
+included). The course trusts the instructor's collection order over the clock of a
+student's machine: a file from a later submission folder on the command line counts as
+later than one from an earlier folder, whatever its timestamps say; within one folder the
+timestamps decide. On-time work is never replaced by a late file unless
+``late_resubmissions: replace`` (``--late-resubmissions replace``) says so; ``best``
+compares totals after the late penalty. Per student: extensions from a CSV file
+(``student_id,quiz,due`` or ``student_id,quiz,days``; an empty quiz or ``*`` means every quiz).
 """
 from __future__ import annotations
 
@@ -20,9 +26,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from coursekit.errors import PolicyError
-from coursekit.quiz.model import Quiz
+from coursekit.quiz.answers import text_hash
+from coursekit.quiz.gradebook.tables import ManualScore, manual_for, read_csv_rows
+from coursekit.quiz.grading import format_points
+from coursekit.quiz.model import Quiz, parse_time
 
 DUPLICATE_RULES = ("latest", "earliest", "best")
+LATE_RESUBMISSION_RULES = ("ignore", "replace")
 VERSION_RULES = ("regrade", "full")
 _PENALTY = re.compile(r"^(none|zero|per-day:(\d+(?:\.\d+)?)(%?))$")
 
@@ -71,6 +81,7 @@ class QuizRules:
     due: dt.datetime | None = None
     duplicates: str = "latest"
     late_penalty: LatePenalty = LatePenalty()
+    late_resubmissions: str = "ignore"
     partial_credit: bool = False
     earlier_versions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -98,16 +109,8 @@ class Policy:
 
 
 def parse_due(text: str, where: str = "--due") -> dt.datetime:
-    """An ISO 8601 date or date-time; a bare date means 23:59:59 UTC that day, and a
-    time without a zone is UTC."""
-    text = str(text).strip()
-    try:
-        if len(text) == 10:
-            return dt.datetime.fromisoformat(text).replace(hour=23, minute=59, second=59, tzinfo=dt.timezone.utc)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise PolicyError(f"{where}: {text!r} is not an ISO 8601 date or date-time (e.g. 2026-12-15T23:59+00:00)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    """A date given on the command line or in a CSV (:func:`coursekit.quiz.model.parse_time`)."""
+    return parse_time(text, f"{where}: ", error=PolicyError)
 
 
 def per_quiz(values: Iterable[str], quiz_ids: Iterable[str], option: str) -> tuple[str | None, dict[str, str]]:
@@ -131,6 +134,7 @@ def build_policy(
     due: Iterable[str] | dt.datetime | None = None,
     duplicates: str | None = None,
     late_penalty: Iterable[str] | None = None,
+    late_resubmissions: str | None = None,
     partial_credit: bool | None = None,
     accept_versions: Iterable[str] = (),
     extensions: str | os.PathLike | None = None,
@@ -138,6 +142,8 @@ def build_policy(
     """The rules for every quiz of ``key``: the key's ``grading:`` block, then these overrides."""
     if duplicates is not None and duplicates not in DUPLICATE_RULES:
         raise PolicyError(f"--duplicates {duplicates!r}: choose one of {', '.join(DUPLICATE_RULES)}")
+    if late_resubmissions is not None and late_resubmissions not in LATE_RESUBMISSION_RULES:
+        raise PolicyError(f"--late-resubmissions {late_resubmissions!r}: choose ignore or replace")
     if isinstance(due, dt.datetime):
         due_all, due_by = due, {}
     else:
@@ -157,6 +163,7 @@ def build_policy(
             due=due_by.get(quiz_id) or due_all or quiz.due,
             duplicates=duplicates or grading.get("duplicates") or "latest",
             late_penalty=LatePenalty.parse(penalty, f"late penalty of {quiz_id}"),
+            late_resubmissions=late_resubmissions or grading.get("late_resubmissions") or "ignore",
             partial_credit=bool(partial_credit) if partial_credit is not None else bool(grading.get("partial_credit")),
             earlier_versions=versions,
         )
@@ -183,8 +190,6 @@ def _accepted_versions(values: Iterable[str], key: Mapping[str, Quiz]) -> dict[s
 def read_extensions(path: str | os.PathLike, policy: Policy) -> dict[tuple[str, str], dt.datetime]:
     """``{(student, quiz or '*'): new due date}`` from a CSV with ``student_id``, ``quiz``
     and either ``due`` (a date) or ``days`` (added to the quiz's due date)."""
-    from coursekit.quiz.tables import read_csv_rows
-
     path = Path(path)
     rows = read_csv_rows(path, required=("student_id",), option="--extensions")
     out: dict[tuple[str, str], dt.datetime] = {}
@@ -215,3 +220,60 @@ def read_extensions(path: str | os.PathLike, policy: Policy) -> dict[tuple[str, 
                 raise PolicyError(f"{where}: quiz {quiz} has no due date to add {days_text} days to (use --due)")
             out[(student, quiz)] = base + dt.timedelta(days=days)
     return out
+
+
+# --------------------------------------------------------------------------- what a graded file earns
+
+
+@dataclass
+class Marks:
+    """What one graded file earns once the manual scores and the late rule apply."""
+
+    due: dt.datetime | None
+    extended: bool
+    late_days: int
+    manual: dict[str, tuple[ManualScore | None, list[ManualScore]]]  # reflection -> (counted, for other texts)
+    manual_points: float
+    penalty: float
+    total: float
+
+
+def mark(policy: Policy, scores: Iterable[ManualScore], graded, quiz: Quiz) -> Marks:
+    """The :class:`Marks` of ``graded`` (an :class:`~coursekit.quiz.gradebook.intake.Graded`)."""
+    due, extended = policy.due_for(graded.student_id, quiz.id)
+    late = days_late(graded.submission.handed_in_at, due)
+    manual = {r.question_id: manual_for(scores, graded.student_id, quiz.id, r.question_id, text_hash(r.answer))
+              for r in graded.result.results if r.kind == "reflection"}
+    points = sum(m.points for m, _ in manual.values() if m is not None and m.points is not None)
+    earned = graded.result.auto_score + points
+    penalty = policy.for_quiz(quiz.id).late_penalty.points(late, earned, quiz.max_points)
+    return Marks(due, extended, late, manual, points, penalty, earned - penalty)
+
+
+def _order(graded) -> tuple:
+    """Collection order: the submission folder's place on the command line, then the time the
+    student's machine wrote, then the path."""
+    moment = graded.submission.handed_in_at
+    return graded.round, moment.timestamp() if moment else float("-inf"), str(graded.submission.path)
+
+
+def pick(group: list, rules: QuizRules) -> tuple:
+    """``(the file graded, [(another file, why it is not)])`` among one student's files for one
+    quiz, each with its :class:`Marks` set (see the module docstring)."""
+    if rules.duplicates == "best":
+        winner = max(group, key=lambda g: (round(g.marks.total, 6), _order(g)))
+        return winner, [(g, f"duplicate: {winner.submission.path} is graded instead (best total wins: "
+                            f"{format_points(winner.marks.total)} against {format_points(g.marks.total)})")
+                        for g in group if g is not winner]
+    on_time = [g for g in group if not g.marks.late_days]
+    pool = group if rules.late_resubmissions == "replace" or not on_time else on_time
+    winner = (min if rules.duplicates == "earliest" else max)(pool, key=_order)
+    reasons = []
+    for g in (g for g in group if g is not winner):
+        if g not in pool:
+            why = (f"late resubmission: the on-time {winner.submission.path} is graded instead (a late file "
+                   "replaces on-time work only with --late-resubmissions replace)")
+        else:
+            why = f"duplicate: {winner.submission.path} is graded instead ({rules.duplicates} wins)"
+        reasons.append((g, why))
+    return winner, reasons
