@@ -112,7 +112,7 @@ def test_cli_grade_writes_gradebook_summary_and_rejected_files(batch, tmp_path, 
     out = tmp_path / "gradebook.csv"
     assert main(["quiz", "grade", str(batch), "--key", str(QUIZ_DIR), "--out", str(out), "--due", "2026-12-15"]) == 0
     captured = capsys.readouterr()
-    assert "graded 4 submission(s) from 3 student(s); 6 row(s); 4 file(s) rejected, 1 superseded" in captured.out
+    assert "graded 4 submission(s) from 3 student(s); 6 row(s); 4 file(s) rejected, 1 not graded in favour of another file" in captured.out
     assert "part1:benefit: correct 0.67" in captured.out
     assert captured.err.count("skipped: ") == 5 and "truncated.json" in captured.err
     with out.open() as handle:

@@ -104,9 +104,9 @@ def _grade(args) -> int:
     written = write_gradebook_files(book, args.out, args.summary, replace=args.replace, lms=args.lms,
                                     lms_out=args.lms_out)
     skipped = sum(not r.superseded for r in book.rejected)
-    superseded = len(book.rejected) - skipped
     print(f"graded {len(book.graded)} submission(s) from {len({s for s, _ in book.graded})} student(s); "
-          f"{len(book.rows)} row(s); {skipped} file(s) rejected, {superseded} superseded by a later file")
+          f"{len(book.rows)} row(s); {skipped} file(s) rejected, {len(book.rejected) - skipped} not graded in favour "
+          "of another file of the same student")
     print(f"wrote {written.gradebook}, {written.summary} and {written.rejected}"
           + (f"; {args.lms} import file {written.lms}" if written.lms else ""))
     if written.backup:
