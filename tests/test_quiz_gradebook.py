@@ -255,3 +255,27 @@ def test_crafted_files_are_rejected_one_by_one_and_the_class_is_graded(tmp_path,
     assert weird["part1:auto_score"] == "0" and weird["part1:benefit"] == "0"
     assert "benefit: invalid answer: {'a': 1} is not one of the options" in weird["part1:notes"]
     assert "why-fine-tune: invalid answer: [1, None] is not a list of option ids" in weird["part1:notes"]
+
+
+def test_file_names_must_agree_with_the_student_id_inside(tmp_path, key):
+    """Issue 25: a file named for one student holding another's id is rejected; an LMS's prefix
+    or a download's copy number is not a disagreement, and the roster can say two ids are one."""
+    p1 = key["part1"]
+    root = tmp_path / "subs"
+    canvas = hand_in(root, p1, "s001", correct_answers(p1), EARLY, folder="canvas")
+    canvas.rename(canvas.with_name("angstromasa_201_9001_s001__part1-1.json"))  # Canvas's download name
+    login = hand_in(root, p1, "s002", correct_answers(p1), EARLY, folder="by-login")
+    login.rename(login.with_name("jmuller__part1 (1).json"))  # named by login; the roster knows it is s002
+    other = hand_in(root, p1, "s003", wrong_answers(p1), LATE, folder="other")
+    other.rename(other.with_name("s002__part1.json"))  # s002's name, s003's work
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\nÅsa,201,s001,aangstrom,A\nJörg,202,s002,jmuller,A\n"
+                      "Siobhán,203,s003,sobrien,A\n", encoding="utf-8")
+    book = grade_submissions(root, key, roster=roster)
+    assert book.row("s001")["part1:total"] == "7" and book.row("s002")["part1:total"] == "7"
+    (rejected,) = book.rejected
+    assert rejected.path.name == "s002__part1.json" and rejected.student_id == "s002"
+    assert rejected.reason.startswith("the file name is for student 's002' but the file holds student_id 's003'")
+    assert book.row("s003")["part1:status"] == "missing"
+    assert [r.path.name for r in grade_submissions(root, key).rejected] == ["jmuller__part1 (1).json",
+                                                                           "s002__part1.json"]  # no roster: refused

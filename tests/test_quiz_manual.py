@@ -53,6 +53,8 @@ def test_manual_scores_count_in_the_totals_and_survive_a_regrade(tmp_path, subs,
     assert ann["part2:reflection"] == "3.5" and ann["part2:reflection:review"] == "scored"
     assert ann["part2:manual_score"] == "3.5" and ann["part2:total"] == "10.5" and ann["part2:max"] == "11"
     assert ann["total"] == "17.5" and ann["total_max"] == "32" and ann["manual_review"] == ""
+    assert f"reflection: scored without a text_hash ({manual}: line 2): it counts for whatever text is graded" \
+        in ann["part2:notes"]  # typed by hand: the export-reflections template pins a score to its text
     assert ben["part2:reflection"] == "" and ben["manual_review"] == "part2:reflection"
     assert "2 student(s) have reflections without manual points" in capsys.readouterr().out
     assert _grade(subs, "--out", out, "--manual", manual) == 0  # a regrade: same scores, the file untouched

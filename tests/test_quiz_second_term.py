@@ -160,6 +160,9 @@ def test_the_second_term(tmp_path, capsys):
     assert re.search(rf"part3.yml: line \d+: question 'threshold-split': its answer changed since {student}/part3.yml "
                      rf"was released as version 1; bump `version` .* then release {student}/part3.yml again", err)
     assert err.strip().endswith("1 problem(s) in 1 of 4 file(s)")
+    code, _, err = _cli(capsys, "quiz", "grade", r1, r2, *common, "--released", student, "--out", grades / "x.csv")
+    assert code == 0 and re.search(r"warning: \S+part3.yml: line \d+: question 'threshold-split': its answer changed",
+                                   err)
     data["version"] = 2
     data["grading"] = {"earlier_versions": [{"version": 1, "changed": {"threshold-split": "full"}}]}
     (key_dir / "part3.yml").write_text(yaml.safe_dump(data, sort_keys=False))
