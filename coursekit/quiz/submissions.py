@@ -18,8 +18,10 @@ leaves the previous file whole. ``shown_score`` is only what the student saw; gr
 never reads it. ``question_fingerprints`` lets the grader notice a question whose text
 changed after it was answered (see :attr:`coursekit.quiz.model.Question.fingerprint`).
 Reading is bounded (:data:`MAX_SUBMISSION_BYTES`); any failure to read one file is a
-:class:`SubmissionError` naming it, never a crash of a whole class's grading. Timestamps come from the student's machine: for a strict deadline,
-prefer the time your LMS received the file.
+:class:`SubmissionError` naming it, never a crash of a whole class's grading. Timestamps
+come from the student's machine, so grading trusts the instructor's collection order over
+them (:mod:`coursekit.quiz.gradebook.rules`). ``quizzes/README.md`` shows the format with an
+answer of each question kind.
 """
 from __future__ import annotations
 
