@@ -1,27 +1,17 @@
 """Quiz files: reading the instructor's keys, finding them, writing their student copies.
 
-Quiz files are small hand-written YAML (or JSON with the same structure), read within
-limits by :func:`coursekit.fileio.read_data_file` (at most :data:`MAX_QUIZ_BYTES`, UTF-8,
-no YAML aliases, dates kept as text, text keys only, shallow nesting), checked by the one
-validation path, :func:`coursekit.quiz.validate.quiz_problems` (every problem with its
-line), and built into a :class:`~coursekit.quiz.model.Quiz` by :func:`parse_quiz`.
+A key is read within limits by :func:`coursekit.fileio.read_data_file` (at most
+:data:`MAX_QUIZ_BYTES`, UTF-8, no YAML aliases, dates kept as text, text keys only),
+checked by :func:`coursekit.quiz.validate.quiz_problems` and built by :func:`parse_quiz`.
+Quizzes are found (:func:`find_quiz_dir`) in an explicit folder, else ``$COURSEKIT_QUIZ_DIR``,
+else the nearest ``quizzes/`` in the working directory or above, never where coursekit was
+installed; :func:`resolve_quiz` shows a key found by that search as its student copy.
 
-Where quizzes come from (:func:`find_quiz_dir`): an explicit folder, else
-``$COURSEKIT_QUIZ_DIR``, else the nearest ``quizzes/`` folder in the working directory or
-above it; never the folder coursekit was installed from, so an installed package finds no
-instructor key on its own. :func:`resolve_quiz` shows a key found by that search as its
-student copy (:func:`student_view`), so a notebook never shows answers by accident.
-
-Student copies (:func:`release_quizzes`, ``coursekit quiz release``) keep each question's
-prompt, options and word range; rubrics and grading rules stay with the instructor:
-
-* ``practice`` (the default): answers become salted hashes and explanations are locked with
-  the correct answer (:func:`coursekit.quiz.answers.answer_hash`, and what that does not
-  stop); hints stay, shown after a wrong answer;
-* ``assessed``: no answers, hashes, explanations or hints at all; feedback comes with the grade.
-
-Comments in the key are not copied (a copy is written from the parsed data), and every
-copy is validated as a student copy before anything is written.
+Student copies (:func:`release_quizzes`) keep prompts, options and word ranges; rubrics and
+grading rules stay with the instructor. ``practice``: answers become salted hashes and
+explanations are locked with the right answer (:mod:`coursekit.quiz.answers`), hints stay;
+``assessed``: no answers, hashes, explanations or hints. A copy is written from the parsed
+data (the key's comments are not copied), after it validates as a student copy.
 """
 from __future__ import annotations
 
@@ -162,17 +152,10 @@ def release_quiz(quiz: Quiz, mode: str | None = None, salt: str | None = None) -
     if mode not in RELEASE_MODES:
         raise QuizError(f"unknown release mode {mode!r}; choose one of: {', '.join(RELEASE_MODES)}")
     salt = salt or new_salt()
-    out: dict = {name: quiz.raw[name] for name in _QUIZ_FIELDS if name in quiz.raw}
-    out["release"] = {
-        "mode": mode,
-        **({"salt": salt} if mode == "practice" else {}),
-        "released": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "note": _NOTES[mode],
-    }
-    out["questions"] = [
-        _release_question(quiz, raw, mode, salt) for raw in quiz.raw["questions"]
-    ]
-    return out
+    release = {"mode": mode, **({"salt": salt} if mode == "practice" else {}),
+               "released": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "note": _NOTES[mode]}
+    return {**{name: quiz.raw[name] for name in _QUIZ_FIELDS if name in quiz.raw}, "release": release,
+            "questions": [_release_question(quiz, raw, mode, salt) for raw in quiz.raw["questions"]]}
 
 
 def _release_question(quiz: Quiz, raw: dict, mode: str, salt: str) -> dict:
@@ -181,43 +164,29 @@ def _release_question(quiz: Quiz, raw: dict, mode: str, salt: str) -> dict:
                                 "justification", "min_words", "max_words") if k in raw}
     if question.kind == "reflection":
         return kept
+    practice = mode == "practice"
     if question.kind == "choice_per_item":
-        kept["items"] = []
-        for item in question.items:
-            entry = {"id": item.id, "prompt": item.prompt}
-            if mode == "practice":
-                entry["answer_hash"] = answer_hash(salt, question.id, item.answer, item_id=item.id)
-            kept["items"].append(entry)
-    elif mode == "practice":
+        kept["items"] = [{"id": item.id, "prompt": item.prompt, **(
+            {"answer_hash": answer_hash(salt, question.id, item.answer, item_id=item.id)} if practice else {})}
+            for item in question.items]
+    elif practice:
         kept["answer_hash"] = answer_hash(salt, question.id, canonical(question, question.answer))
-    if mode == "practice":
-        if question.hint:
-            kept["hint"] = question.hint  # feedback for a wrong answer; assessed copies carry none
-        text = question.explanation
-        if question.kind == "choice_per_item":
-            notes = [f"{item.prompt}: {item.explanation}" for item in question.items if item.explanation]
-            text = "\n".join([text, *notes])
-        kept["explanation_locked"] = lock_explanation(
-            salt, question.id, canonical(question, key_answer(question)), text
-        )
+    if practice:
+        kept.update({"hint": question.hint} if question.hint else {})  # shown after a wrong answer
+        text = "\n".join([question.explanation, *(f"{item.prompt}: {item.explanation}" for item in question.items
+                                                  if item.explanation)])
+        kept["explanation_locked"] = lock_explanation(salt, question.id, canonical(question, key_answer(question)),
+                                                      text)
     return kept
 
 
-def release_quizzes(
-    src_dir: str | os.PathLike,
-    out_dir: str | os.PathLike,
-    mode: str | Mapping[str, str] | None = None,
-    salt: str | None = None,
-    *,
-    overwrite: bool = False,
-) -> list[Path]:
+def release_quizzes(src_dir: str | os.PathLike, out_dir: str | os.PathLike, mode: str | Mapping[str, str] | None = None,
+                    salt: str | None = None, *, overwrite: bool = False) -> list[Path]:
     """Write the student copy of every quiz in ``src_dir`` to ``out_dir/<quiz id>.yml``.
 
-    ``mode``: one mode for all quizzes, a ``{quiz_id: mode}`` mapping, or ``None`` for
-    each quiz's own ``release_mode``. Every quiz is validated before anything is
-    written, each copy is re-validated as a student copy, and files are written
-    atomically; ``out_dir`` may not be the instructor's folder, and a folder that already
-    holds files is refused unless ``overwrite`` (then only the quiz files are replaced).
+    ``mode``: one mode for all, ``{quiz_id: mode}``, or ``None`` (each quiz's ``release_mode``).
+    Nothing is written unless every copy validates as a student copy; ``out_dir`` may not be
+    the instructor's folder, nor hold files unless ``overwrite`` (only quiz files are replaced).
     """
     src_dir, out_dir = Path(src_dir), Path(out_dir)
     if out_dir.exists() and out_dir.resolve() == src_dir.resolve():
@@ -237,15 +206,11 @@ def release_quizzes(
     for quiz_id, quiz in quizzes.items():
         data = release_quiz(quiz, modes.get(quiz_id), salt)
         parse_quiz(data, source=f"student copy of {quiz.source}")  # refuses any answer material
-        header = f"# Student copy of quiz {quiz_id!r}, written by `coursekit quiz release`. {_HEADERS[data['release']['mode']]}\n"
-        rendered[quiz_id] = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        rendered[quiz_id] = (f"# Student copy of quiz {quiz_id!r}, written by `coursekit quiz release`. "
+                             f"{_HEADERS[data['release']['mode']]}\n"
+                             + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for quiz_id, text in rendered.items():
-        path = out_dir / f"{quiz_id}.yml"
-        write_text_atomic(path, text)
-        written.append(path)
-    return written
+    return [write_text_atomic(out_dir / f"{quiz_id}.yml", text) for quiz_id, text in rendered.items()]
 
 
 def quiz_modes(mode: str | None, pairs: list[str], quizzes: Mapping[str, Quiz]) -> str | dict | None:

@@ -1,15 +1,13 @@
 """Every problem in a quiz file's data, one line each with its place: the one validation path.
 
-A line reads ``FILE: line N: question 'ID': field 'FIELD': problem``. ``coursekit quiz
-validate`` prints them all, sorted by line; :func:`coursekit.quiz.quizfile.parse_quiz`
-raises the first. First the shape of every field (the tables :data:`QUIZ_FIELDS`,
-:data:`QUESTION_FIELDS` and :data:`KIND_FIELDS` say what each holds), then what spans
-fields: answers among the option ids, unique ids, word ranges, answer material present in
-an instructor key and absent from a student copy, hints that do not give the answer away,
-grading rules that name real questions. A question with a field of the wrong shape is not
-checked further, so one mistake gives one line. :func:`released_problems` compares the keys
-with the student copies already released (``--released``). Submission files are checked with the same
-:class:`~coursekit.quiz.model.Checker` (:mod:`coursekit.quiz.submissions`).
+A line reads ``FILE: line N: question 'ID': field 'FIELD': problem``; ``coursekit quiz
+validate`` prints them all, :func:`coursekit.quiz.quizfile.parse_quiz` raises the first.
+First the shape of every field (the tables :data:`QUIZ_FIELDS`, :data:`QUESTION_FIELDS`,
+:data:`KIND_FIELDS`), then what spans fields: answers among the option ids, unique ids, word
+ranges, answer material in a key and none in a student copy, hints that do not give the
+answer away, grading rules naming real questions. A question whose fields have the wrong
+shape is not checked further: one mistake, one line. :func:`released_problems` compares
+the keys with the copies already released (``--released``).
 """
 from __future__ import annotations
 
@@ -115,11 +113,9 @@ def _question_shape(c: Checker, q: Any, path: Path_) -> bool:
 
 
 def _grading(c: Checker, data: dict, question_ids: set[str]) -> None:
-    grading = data.get("grading")
-    if not isinstance(grading, dict) or not isinstance(grading.get("earlier_versions"), list):
-        return
+    entries = (data.get("grading") or {}).get("earlier_versions") if isinstance(data.get("grading"), dict) else None
     versions: dict[str, int] = {}
-    for index, entry in enumerate(grading["earlier_versions"]):
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict):
             continue
         where, number = ("grading", "earlier_versions", index), str(entry.get("version"))
@@ -146,21 +142,16 @@ class _CrossChecks:
     def fail(self, name: Any, problem: str) -> None:
         self.c.fail(self.path + (name if isinstance(name, tuple) else (name,)), problem)
 
-    def unique(self, name: str, entries: list, what: str) -> None:
-        ids = [e["id"] for e in entries]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
-        if twice:
-            self.fail(name, f"duplicate {what} id(s): {', '.join(twice)}")
-
     def run(self, seen: dict[str, int]) -> None:
         q, mode = self.q, self.mode
         if q["id"] in seen:
             self.fail("id", f"duplicate question id {q['id']!r} (also question #{seen[q['id']] + 1}, line "
                             f"{self.c.line(('questions', seen[q['id']])) or '?'})")
         seen.setdefault(q["id"], self.path[1])
-        self.unique("options", q.get("options", []), "option")
-        self.unique("items", q.get("items", []), "item")
-        self.unique("rubric", q.get("rubric", []), "rubric")
+        for name, what in (("options", "option"), ("items", "item"), ("rubric", "rubric")):
+            ids = [e["id"] for e in q.get(name, [])]
+            if len(set(ids)) < len(ids):
+                self.fail(name, f"duplicate {what} id(s): {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
         if "hint" in q and mode == "assessed":
             self.fail("hint", "an assessed copy must carry no answer material (hints are practice feedback)")
         low, high = ((q["min_words"], q["max_words"]) if q["kind"] == "reflection" else
@@ -212,9 +203,8 @@ class _CrossChecks:
             self.fail("hint", "gives the answer away (says true or false); hint at the idea instead")
 
     def hint(self, right_texts: list[str]) -> None:
-        hint = self.q.get("hint")
-        for option in right_texts if hint else ():
-            if len(_squash(option)) >= 4 and _squash(option) in _squash(hint):
+        for option in right_texts if self.q.get("hint") else ():
+            if len(_squash(option)) >= 4 and _squash(option) in _squash(self.q["hint"]):
                 self.fail("hint", f"gives the answer away (quotes the right option {option!r})")
 
     def student_copy(self) -> None:
@@ -255,15 +245,12 @@ def released_problems(key: Mapping[str, Quiz], copies: Iterable[Quiz]) -> tuple[
                            f"{quiz.version}: release again so students answer version {quiz.version}")
             continue
         for question_id, change in _changes_since(quiz, copy):
-            line = quiz.lines.get(("questions", _index(quiz, question_id))) or quiz.lines.get(("version",))
+            index = next((i for i, q in enumerate(quiz.questions) if q.id == question_id), None)
+            line = quiz.lines.get(("questions", index)) or quiz.lines.get(("version",))
             problems.append(f"{quiz.source}: {f'line {line}: ' if line else ''}question {question_id!r}: {change} "
                             f"since {copy.source} was released as version {copy.version}; bump `version` (and say "
                             f"how earlier answers count in grading.earlier_versions), then release {copy.source} again")
     return problems, notices
-
-
-def _index(quiz: Quiz, question_id: str) -> int | None:
-    return next((i for i, q in enumerate(quiz.questions) if q.id == question_id), None)
 
 
 def _changes_since(quiz: Quiz, copy: Quiz) -> list[tuple[str, str]]:

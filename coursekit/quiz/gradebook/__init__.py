@@ -1,18 +1,11 @@
 """The gradebook: every submission graded against the instructor key, one row per student.
 
-Every answer is re-graded from the key (a score stored in a submission is never read). The
-stages: :mod:`~.intake` reads and grades the files, :mod:`~.rules` applies due dates, late
+The stages: :mod:`~.intake` reads and grades the files, :mod:`~.rules` applies due dates,
 penalties and manual scores and picks one file per student and quiz, this module lays out
-the rows and the per-question summary, :mod:`~.files` writes them (backups, refusals, LMS
-files), :mod:`~.pages` writes feedback pages and the reflections to score; CSV reading and
-writing and the manual scores are in :mod:`~.tables`, rosters and LMS files in :mod:`~.lms`.
-
-One row per student (every roster student, every student a file names) and per quiz: a cell
-per question (blank when unanswered, ``0`` when wrong or invalid, the points when a changed
-question gives full points), the auto-graded score, the manual score (reflections, from
-``--manual``), the late penalty, the total and maximum, the hand-in time, the due date (with
-extensions), whether it was late, the status (``submitted``, ``saved, not submitted``,
-``missing`` or ``rejected: why``), the unanswered questions and notes; then the grand totals.
+the rows and the per-question summary, :mod:`~.files` writes them, :mod:`~.pages` writes the
+feedback and reflection pages; :mod:`~.tables` reads and writes CSV (and ``manual.csv``),
+:mod:`~.lms` rosters and LMS files. Every answer is re-graded from the key: a score stored
+in a submission is never read. The columns: ``quizzes/README.md``.
 """
 from __future__ import annotations
 

@@ -1,24 +1,13 @@
-"""Write a gradebook and its companion files without losing what the earlier ones held.
+"""Write a gradebook and its companions without losing what the earlier ones held.
 
-``gradebook.csv`` is rewritten on every ``coursekit quiz grade``; manual scores live in
-their own file (:mod:`coursekit.quiz.gradebook.tables`), so nothing typed by a person is in
-it. Before an existing gradebook is replaced:
-
-* it is refused (unless ``replace``) when the new one would drop a student it holds, lose a
-  graded quiz (grading one late file alone into the same ``--out``), or leave empty a
-  reflection score it holds: one that came from a ``--manual`` file not given this time, or
-  one typed into the gradebook itself (a score whose text changed is not lost: the notes
-  show it and the reflection goes back to review);
-* when its content changes, it is kept as ``<name>.backup-<UTC time>.csv`` (so is the LMS
-  file); an unchanged file is left as it is, with no backup;
-* an LMS file beside it that this run does not rewrite (``gradebook_moodle.csv`` after
-  ``--lms canvas``, or any after a run without ``--lms``) would hold stale totals: it is
-  moved aside to its backup name, and named;
-* what changed (students, statuses, totals) is returned for the command to print.
-
-Beside it: ``<name>_summary.csv`` (per question), ``<name>_rejected.csv`` (every file not
-graded, and why) and, when asked, the LMS import file (:mod:`coursekit.quiz.gradebook.lms`).
-Every cell of each is made inert for spreadsheets (:func:`~coursekit.quiz.gradebook.tables.csv_text`).
+Manual scores live in their own file, so nothing a person typed is in the gradebook. An
+existing gradebook is not replaced (unless ``replace``) by one that would drop a student, a
+graded quiz, or a reflection score: one from a ``--manual`` file not given this time, or one
+typed into it (a score whose text changed is not lost: the notes show it). A gradebook or
+LMS file whose content changes is kept as ``<name>.backup-<UTC time>.csv`` (an unchanged one
+is left alone); an LMS file this run does not rewrite would hold stale totals, so it is moved
+aside to its backup name. Beside the gradebook: ``_summary.csv``, ``_rejected.csv`` and the
+LMS file, every cell inert for spreadsheets (:func:`~coursekit.quiz.gradebook.tables.csv_text`).
 """
 from __future__ import annotations
 

@@ -1,20 +1,14 @@
 """From the folders an instructor collected to graded files, each tied to one student.
 
-Every file under the given folders is accounted for. Each ``*.json`` file (any case of the
-extension) is graded or *rejected* with its reason: hidden (a name or folder starting with
-``.``, such as ``..__part1.json`` or macOS's ``._`` copies), unreadable or malformed, named
-for one student while holding another's id, an unknown quiz, a key version neither current
-nor accepted, or anything that fails while grading it. Other files are named in one
-warning. Where the file or its name says whose it is, that student keeps a row saying so.
-
-A file's name must agree with the ``student_id`` inside: a name ending ``<id>__<quiz>.json``
-(as ``coursekit quiz submit`` names it, perhaps after an LMS's prefix such as Canvas's
-``doejane_12345_67890_``, and a ``-1`` or `` (1)`` a download adds) names the student whose
-work it is; a file named for ``mallory`` that holds ``student_id: s001`` is rejected, unless
-the roster says both are the same student. Student ids are compared exactly, or through the
-roster (:mod:`coursekit.quiz.gradebook.lms`); ids that differ only in case are never merged
-silently. Each file keeps its *round*: the place of its folder on the command line, which
-:func:`coursekit.quiz.gradebook.rules.pick` trusts over the timestamps inside.
+Every file found is accounted for: each ``*.json`` is graded or *rejected* with its reason
+(hidden: a name or folder starting with ``.``; unreadable or malformed; named for one student
+but holding another's id; an unknown quiz; a key version not accepted; failing to grade),
+other files are named in one warning. A file's name must agree with the ``student_id``
+inside (:func:`name_conflict`): a name ending ``<id>__<quiz>.json``, after any LMS prefix
+(Canvas's ``doejane_12345_67890_``) and before a download's ``-1`` or `` (1)``, says whose it
+is, unless the roster says both ids are one student. Ids are compared exactly or through the
+roster; ids differing only in case are never merged silently. Each file keeps its *round*,
+the place of its folder on the command line (:func:`~coursekit.quiz.gradebook.rules.pick`).
 """
 from __future__ import annotations
 

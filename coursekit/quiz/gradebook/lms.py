@@ -1,26 +1,17 @@
-"""Canvas and Moodle: the class list as they export it, and the grade file they import.
+"""Canvas and Moodle: the class list as they export it, and the grade file they import
+(``quizzes/README.md``, steps 1 and 8).
 
-**Rosters** (``--roster``), read as exported, unmodified: a CSV with a student id and, where
-known, a name and an e-mail. The id is a row's first non-empty cell among ``student_id``,
-``SIS User ID``, ``SIS Login ID``, ``ID number``, ``Username``, ``Login``, ``ID``, else its
-e-mail (or only the column named with ``--roster-id-column``). What LMS exports hold besides
-students is skipped with a note: Canvas's ``Points Possible`` row, its posting-policy row
-(no student on it) and its test student (``Student, Test``, from Student View). Names come
-from ``Name``/``Student``/``Full name``, or ``First name`` with ``Last name`` (or ``Surname``)
-as Moodle writes them. Students are matched by the exact id, then the id ignoring case, then
-their other ids and e-mail (ignoring case); any match but the exact one is noted, and an id
-that matches no one (or two people) stays its own row, ``not on roster``.
+**Rosters**, read unmodified: a row's id is its first non-empty cell among
+:data:`ID_COLUMNS`, else its e-mail (or only ``--roster-id-column``). Rows that hold no
+student are skipped with a note: Canvas's ``Points Possible`` row, its posting-policy row
+and its test student (``Student, Test``). Names come from ``Name``/``Student``/``Full name``
+or ``First name`` + ``Last name`` (``Surname``). Students are matched by the exact id, then
+ignoring case, then by their other ids and e-mail; any match but the exact one is noted, and
+an id that matches no one (or two people) stays its own row, ``not on roster``.
 
-**Import files** (``--lms``): one column per quiz holding its total (manual points and
-penalties included; blank where nothing was graded, so the LMS's missing-work rule applies).
-
-* ``canvas``: ``Student, ID, SIS User ID, SIS Login ID, Section`` (copied from a Canvas
-  roster; else the id fills both SIS columns), one column per quiz title (Canvas creates the
-  assignment), and a ``Points Possible`` row;
-* ``moodle``: ``ID number, Email address, Full name`` (copied from a Moodle roster, whose
-  ``ID number`` may be empty: map ``Email address`` to the user on Moodle's import page).
-
-With a roster, only roster students are exported (an LMS refuses rows it cannot match).
+**Import files**: one column per quiz holding its total (blank where nothing was graded);
+``canvas``: ``Student, ID, SIS User ID, SIS Login ID, Section`` and ``Points Possible``;
+``moodle``: ``ID number, Email address, Full name``; the id cells copied from an LMS roster.
 """
 from __future__ import annotations
 

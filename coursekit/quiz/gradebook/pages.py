@@ -1,21 +1,14 @@
-"""The pages the gradebook writes: one feedback page per student, and the reflections to score.
+"""The pages the gradebook writes: feedback for each student, and the reflections to score.
 
-**Feedback** (``coursekit quiz feedback``), plain HTML that opens offline: for each quiz the
-status, the total (auto-graded + manual points - late penalty), and for each question the
-prompt, the student's answer, the points and the verdict (with the reason an item earned
-nothing), the instructor's points and comment for reflections (from ``--manual``).
-Explanations show for questions answered correctly; every explanation and the correct
-answers show once the quiz's last due date (extensions included) has passed, or with
-``reveal=True`` (``--reveal-answers``): earlier, a page passed to a classmate still working
-would give the answers away.
+**Feedback** (plain HTML, opens offline): per quiz the status and total, per question the
+prompt, the answer, the points and the verdict (with why an item earned nothing), your points
+and comment for reflections. Explanations show for questions answered correctly; all of them
+and the correct answers once the quiz's last due date has passed (``reveal``: at once).
 
-**Reflections** (``coursekit quiz export-reflections``): every answer to one reflection not
-yet scored for its current text, in one page (word count, range, rubric points mentioned,
-under the rubric), and a ``manual.csv`` template for them (``text_hash`` filled in) to fill
-in and append to the manual file. With ``anonymise`` the students appear as codes
-(``R-xxxxxx``, in random order) and a codes file (``code,student_id``) translates them back
-(``--codes``); an existing codes file is reused, so codes stay stable. An existing template
-is never replaced.
+**Reflections**: every answer to one reflection not scored for its current text, in one
+page, and a ``manual.csv`` template (``text_hash`` filled in). ``anonymise``: codes instead
+of ids, and a codes file to translate them back (reused, so codes stay stable). An existing
+template is never replaced.
 """
 from __future__ import annotations
 

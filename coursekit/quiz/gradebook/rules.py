@@ -1,19 +1,14 @@
-"""Grading rules an instructor sets (the key's ``grading:`` block, or the command line, which
-wins), and what they make of one graded file: its points, and which of a student's files counts.
+"""Grading rules (the key's ``grading:`` block, or the command line, which wins) and what they
+make of a graded file: its points (:func:`mark`) and which of a student's files counts (:func:`pick`).
 
-Per quiz: the due date (the key's ``due``, or ``--due [QUIZ=]DATE``), the late penalty
-(``none``, ``zero``, ``per-day:N`` points or ``per-day:N%`` of the quiz's points, per started
-day late), partial credit for multiple-select questions, earlier key versions whose
-submissions are still graded (each changed question regraded against the current key, or
-given full points), and which of a student's files is graded (:func:`pick`): ``latest``
-(default), ``earliest`` or ``best`` (the highest final total, penalties and manual points
-included). The course trusts the instructor's collection order over the clock of a
-student's machine: a file from a later submission folder on the command line counts as
-later than one from an earlier folder, whatever its timestamps say; within one folder the
-timestamps decide. On-time work is never replaced by a late file unless
-``late_resubmissions: replace`` (``--late-resubmissions replace``) says so; ``best``
-compares totals after the late penalty. Per student: extensions from a CSV file
-(``student_id,quiz,due`` or ``student_id,quiz,days``; an empty quiz or ``*`` means every quiz).
+Per quiz: the due date, the late penalty (``none``, ``zero``, ``per-day:N`` points or
+``per-day:N%`` of the quiz's points per started day), partial credit, earlier key versions
+still graded (each changed question regraded or given full points), and which file counts:
+``latest`` (default), ``earliest`` or ``best`` (the highest final total: penalty and manual
+points included). The collection order is trusted over the clock of a student's machine: a
+file from a later folder on the command line is later, whatever its timestamps say; within
+one folder the timestamps decide. A late file never replaces on-time work unless
+``late_resubmissions: replace``. Per student: extensions (``student_id,quiz,due|days``).
 """
 from __future__ import annotations
 
@@ -33,7 +28,6 @@ from coursekit.quiz.model import Quiz, parse_time
 
 DUPLICATE_RULES = ("latest", "earliest", "best")
 LATE_RESUBMISSION_RULES = ("ignore", "replace")
-VERSION_RULES = ("regrade", "full")
 _PENALTY = re.compile(r"^(none|zero|per-day:(\d+(?:\.\d+)?)(%?))$")
 
 
@@ -50,30 +44,20 @@ class LatePenalty:
         match = _PENALTY.match(str(text).strip())
         if not match:
             raise PolicyError(f"{where}: {text!r} is not a late penalty; use none, zero, per-day:N or per-day:N%")
-        if match.group(1) in ("none", "zero"):
-            return cls(match.group(1))
-        return cls("per-day", float(match.group(2)), bool(match.group(3)))
-
-    def __str__(self) -> str:
-        if self.rule != "per-day":
-            return self.rule
-        return f"per-day:{self.per_day:g}{'%' if self.percent else ''}"
+        return cls(match[1]) if match[1] in ("none", "zero") else cls("per-day", float(match[2]), bool(match[3]))
 
     def points(self, days_late: int, earned: float, quiz_max: float) -> float:
         """Points taken off ``earned`` for ``days_late`` started days (never below 0)."""
         if days_late <= 0 or self.rule == "none":
             return 0.0
-        if self.rule == "zero":
-            return earned
         per_day = quiz_max * self.per_day / 100 if self.percent else self.per_day
-        return round(min(earned, per_day * days_late), 6)
+        return earned if self.rule == "zero" else round(min(earned, per_day * days_late), 6)
 
 
 def days_late(handed_in: dt.datetime | None, due: dt.datetime | None) -> int:
     """Started days after ``due`` (0 when on time or when either time is unknown)."""
-    if handed_in is None or due is None or handed_in <= due:
-        return 0
-    return math.ceil((handed_in - due).total_seconds() / 86400)
+    late = handed_in is not None and due is not None and handed_in > due
+    return math.ceil((handed_in - due).total_seconds() / 86400) if late else 0
 
 
 @dataclass(frozen=True)
@@ -104,8 +88,7 @@ class Policy:
     def latest_due(self, quiz_id: str) -> dt.datetime | None:
         """The last due date of anyone for this quiz (extensions included)."""
         dues = [self.for_quiz(quiz_id).due] + [d for (_, q), d in self.extensions.items() if q in (quiz_id, "*")]
-        dues = [d for d in dues if d is not None]
-        return max(dues) if dues else None
+        return max((d for d in dues if d is not None), default=None)
 
 
 def parse_due(text: str, where: str = "--due") -> dt.datetime:
@@ -128,17 +111,10 @@ def per_quiz(values: Iterable[str], quiz_ids: Iterable[str], option: str) -> tup
     return everyone, by_quiz
 
 
-def build_policy(
-    key: Mapping[str, Quiz],
-    *,
-    due: Iterable[str] | dt.datetime | None = None,
-    duplicates: str | None = None,
-    late_penalty: Iterable[str] | None = None,
-    late_resubmissions: str | None = None,
-    partial_credit: bool | None = None,
-    accept_versions: Iterable[str] = (),
-    extensions: str | os.PathLike | None = None,
-) -> Policy:
+def build_policy(key: Mapping[str, Quiz], *, due: Iterable[str] | dt.datetime | None = None,
+                 duplicates: str | None = None, late_penalty: Iterable[str] | None = None,
+                 late_resubmissions: str | None = None, partial_credit: bool | None = None,
+                 accept_versions: Iterable[str] = (), extensions: str | os.PathLike | None = None) -> Policy:
     """The rules for every quiz of ``key``: the key's ``grading:`` block, then these overrides."""
     if duplicates is not None and duplicates not in DUPLICATE_RULES:
         raise PolicyError(f"--duplicates {duplicates!r}: choose one of {', '.join(DUPLICATE_RULES)}")
@@ -156,9 +132,8 @@ def build_policy(
     for quiz_id, quiz in key.items():
         grading = quiz.grading or {}
         penalty = penalty_by.get(quiz_id) or penalty_text or grading.get("late_penalty") or "none"
-        versions = {str(v["version"]): dict(v.get("changed") or {}) for v in grading.get("earlier_versions") or []}
-        for version in accepted.get(quiz_id, ()):
-            versions.setdefault(version, {})
+        versions = {**{v: {} for v in accepted.get(quiz_id, ())},
+                    **{str(v["version"]): dict(v.get("changed") or {}) for v in grading.get("earlier_versions") or []}}
         rules[quiz_id] = QuizRules(
             due=due_by.get(quiz_id) or due_all or quiz.due,
             duplicates=duplicates or grading.get("duplicates") or "latest",
@@ -168,8 +143,7 @@ def build_policy(
             earlier_versions=versions,
         )
     policy = Policy(rules)
-    if extensions:
-        policy.extensions = read_extensions(extensions, policy)
+    policy.extensions = read_extensions(extensions, policy) if extensions else {}
     return policy
 
 

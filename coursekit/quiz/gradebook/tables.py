@@ -1,30 +1,20 @@
 """CSV in and out for the gradebook, and the scores a person gives (``manual.csv``).
 
-Reading (:func:`read_csv_rows`) is bounded and forgiving about what spreadsheets and LMSs
-do: a UTF-8 byte-order mark, header names in any case, blank lines, a ``;`` or tab
-separator (Canvas and Moodle write them in some locales), and a header line repeated part
-way down (a template appended whole to the file it belongs to: its columns apply from
-there). It is strict about the rest: every problem is one line naming the file, the line
-and the option.
+Reading (:func:`read_csv_rows`) is bounded, forgiving about what spreadsheets and LMSs do (a
+byte-order mark, headers in any case, blank lines, a ``;`` or tab separator, a header line
+repeated part way: a template appended whole, whose columns apply from there) and strict
+about the rest: one line naming the file, the line and the option.
 
-Writing (:func:`csv_text`) makes every cell of every CSV coursekit writes inert for
-spreadsheets: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-would run as a formula in Excel, LibreOffice or Google Sheets, so it gets a leading
-apostrophe (OWASP's advice), ids included; a plain number (``-42``, ``+3.5``) runs nothing
-and is written as it is, so an LMS still matches it. Every reader here drops that
-apostrophe again (:func:`unsafe_cell`): ``'=x`` in a manual file or a roster is student ``=x``.
+Writing (:func:`csv_text`) makes every cell inert for spreadsheets, ids included: a cell
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe;
+a plain number (``-42``) runs nothing and is written as it is. Every reader here drops that
+apostrophe again (:func:`unsafe_cell`), so ``'=x`` in a manual file or roster is student ``=x``.
 
-``manual.csv`` (``coursekit quiz grade --manual FILE``), read and never written by grading::
-
-    student_id,question,points,comment,text_hash
-    s001,part2:reflection,3.5,"Clear on overfitting; bias only named.",3f9a1c0b7d2e
-
-``question`` is ``QUIZ:QUESTION`` (a reflection); ``points`` lies between 0 and the
-question's points, or is empty (a comment only); ``text_hash`` names the text the score was
-given for (``coursekit quiz export-reflections`` fills it in): a score counts only for that
-text, and a changed text goes back to review with the old score shown. A row without a
-hash (typed by hand) counts for whatever text is graded, and the gradebook's notes say so.
-A row with neither points nor comment (a template line not filled in yet) is skipped.
+``manual.csv`` (``student_id,question,points,comment,text_hash``; read, never written by
+grading): ``question`` is ``QUIZ:QUESTION``, a reflection; ``points`` from 0 to its points,
+or empty (a comment only); ``text_hash`` (filled in by ``export-reflections``) ties the score
+to the text it was given for. A row without it counts for whatever text is graded; a row
+with neither points nor comment (a template line not filled in) is skipped.
 """
 from __future__ import annotations
 
