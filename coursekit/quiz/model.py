@@ -258,15 +258,16 @@ def matches(pattern: str, hint: str) -> Check:
     return simple(lambda v: isinstance(v, str) and re.fullmatch(pattern, v), lambda v: f"{v!r} is not {hint}")
 
 
-def list_of(item: Check, minimum: int = 0) -> Check:
+def list_of(item: Check, minimum: int = 0, kind: type = list) -> Check:
+    """A list of at least ``minimum`` entries, each passing ``item`` (``kind=dict``: a mapping's values)."""
     def check(c: Checker, value: Any, path: Path_) -> None:
-        if not isinstance(value, list):
-            c.fail(path, "expected a list")
+        if not isinstance(value, kind):
+            c.fail(path, "expected a list" if kind is list else "expected a mapping")
         elif len(value) < minimum:
             c.fail(path, f"needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
         else:
-            for index, entry in enumerate(value):
-                item(c, entry, path + (index,))
+            for key, entry in (value.items() if kind is dict else enumerate(value)):
+                item(c, entry, path + (key,))
     return check
 
 
@@ -275,14 +276,7 @@ def mapping(fields: dict, required=()) -> Check:
 
 
 def map_of(item: Check) -> Check:
-    def check(c: Checker, value: Any, path: Path_) -> None:
-        if not isinstance(value, dict):
-            c.fail(path, "expected a mapping")
-        else:
-            for key, entry in value.items():
-                item(c, entry, path + (key,))
-    return check
+    return list_of(item, kind=dict)
 
 
-def anything(c: Checker, value: Any, path: Path_) -> None:
-    """Any value (checked elsewhere: a due date, the question list, an answer by kind)."""
+anything: Check = simple(lambda v: True, "")  # checked elsewhere: a due date, the questions, an answer by kind

@@ -87,20 +87,16 @@ class QuestionView:
     def __init__(self, question: Question, number: int):
         import ipywidgets as w
 
-        self.question = question
+        self.question, q = question, question
         self.inputs: dict[str, Any] = {}
         self.justifications: dict[str, Any] = {}
         self.word_count = None
-        q = question
-        points = f"{q.points:g} point{'s' if q.points != 1 else ''}"
-        header = w.HTML(f"<b>Q{number}.</b> {_text(q.prompt)} <i>({points})</i>")
+        header = w.HTML(f"<b>Q{number}.</b> {_text(q.prompt)} <i>({q.points:g} point{'s' if q.points != 1 else ''})</i>")
         objective = w.HTML(f"<small>Checks: {html.escape(q.objective)}</small>")
         body = self._inputs(w)
         self.feedback = _classed(w.HTML(value=""), "coursekit-feedback", "coursekit-unanswered")
-        self.widget = _classed(
-            w.VBox([header, objective, *body, self.feedback], layout=w.Layout(margin="0 0 1em 0")),
-            "coursekit-question", f"coursekit-question-{q.id}",
-        )
+        self.widget = _classed(w.VBox([header, objective, *body, self.feedback], layout=w.Layout(margin="0 0 1em 0")),
+                               "coursekit-question", f"coursekit-question-{q.id}")
 
     def _inputs(self, w) -> list:
         q = self.question
@@ -145,15 +141,10 @@ class QuestionView:
         """The current answer in submission shape, or ``None`` when nothing is entered."""
         q = self.question
         if q.kind == "multiple_select":
-            chosen = [oid for oid, box in self.inputs.items() if box.value]
-            return chosen or None
+            return [oid for oid, box in self.inputs.items() if box.value] or None
         if q.kind == "choice_per_item":
-            answer = {}
-            for item in q.items:
-                choice, text = self.inputs[item.id].value, self.justifications[item.id].value.strip()
-                if choice is not None or text:
-                    answer[item.id] = {"choice": choice, "justification": text}
-            return answer or None
+            pairs = {i.id: (self.inputs[i.id].value, self.justifications[i.id].value.strip()) for i in q.items}
+            return {k: {"choice": c, "justification": t} for k, (c, t) in pairs.items() if c is not None or t} or None
         value = self.inputs[""].value
         return None if value in (None, "") else value
 
@@ -178,15 +169,11 @@ class QuestionView:
     def show(self, result: QuestionResult) -> None:
         """Write the verdict, the feedback and (when there is one) the explanation."""
         if result.kind == "reflection" or result.correct is None:
-            state = "coursekit-saved" if result.answered else "coursekit-unanswered"
-            mark = ""
-        elif result.correct:
-            state, mark = "coursekit-correct", "&#10004; "
+            state, mark = ("coursekit-saved" if result.answered else "coursekit-unanswered"), ""
         else:
-            state, mark = "coursekit-incorrect", "&#10008; "
+            state, mark = ("coursekit-correct", "&#10004; ") if result.correct else ("coursekit-incorrect", "&#10008; ")
         text = f"{mark}<b>{_text(result.feedback)}</b>"
-        if result.hint:
-            text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>"
+        text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>" if result.hint else ""
         if result.explanation:
             explanation = "<br>".join(_text(line) for line in result.explanation.splitlines())
             text += f"<div class='coursekit-explanation'>{explanation}</div>"
@@ -203,12 +190,10 @@ class QuizView:
         self.quiz = quiz
         self.submissions_dir = default_submissions_dir(submissions_dir)
         self.last_result: QuizResult | None = None
-        self.student = _classed(
-            w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
-                   description="Student ID", placeholder="your student id",
-                   continuous_update=False),  # changes on Enter or leaving the box, not per keystroke
-            "coursekit-student-id",
-        )
+        self.student = _classed(w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
+                                       description="Student ID", placeholder="your student id",
+                                       continuous_update=False),  # on Enter or leaving the box, not per key
+                                "coursekit-student-id")
         self.questions = [QuestionView(q, i) for i, q in enumerate(quiz.questions, start=1)]
         self.check_button = _classed(w.Button(description="Check", button_style="primary", icon="check"),
                                      "coursekit-check")
@@ -219,11 +204,9 @@ class QuizView:
         self.check_button.on_click(lambda _: self.check())
         self.submit_button.on_click(lambda _: self.check(event="submit"))
         title = w.HTML(f"<h3>{html.escape(quiz.title)}</h3><small>{_MODE_NOTES[quiz.mode]}</small>")
-        self.widget = _classed(
-            w.VBox([_style_widget(w), title, self.student, *(v.widget for v in self.questions),
-                    w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
-            "coursekit-quiz", f"coursekit-quiz-{quiz.id}",
-        )
+        self.widget = _classed(w.VBox([_style_widget(w), title, self.student, *(v.widget for v in self.questions),
+                                       w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
+                               "coursekit-quiz", f"coursekit-quiz-{quiz.id}")
         self._restore()
         # A student who types the id after the quiz appears gets their saved answers back,
         # unless they have already started answering.
@@ -247,14 +230,12 @@ class QuizView:
 
     def _restore(self) -> None:
         """Prefill the answers this student saved before for this quiz version."""
-        if not self.student.value.strip():
-            return
         try:
             path = submission_path(self.submissions_dir, self.student.value, self.quiz.id)
-            if not path.exists():
-                return
-            saved = read_submission(path)
-        except CoursekitError:
+            saved = read_submission(path) if path.exists() else None
+        except CoursekitError:  # no id entered yet, or a file that cannot be read
+            return
+        if saved is None:
             return
         if saved.quiz_version == self.quiz.version:
             for view in self.questions:

@@ -71,10 +71,8 @@ class Intake:
 def submission_files(sources: str | os.PathLike | Iterable[str | os.PathLike]) -> list[tuple[int, Path, tuple]]:
     """``(round, path, its parts under the source)`` of every file among ``sources`` (folders
     searched recursively), in collection order; a file reachable twice belongs to the first."""
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
     found: dict[Path, tuple[int, tuple]] = {}
-    for number, source in enumerate(map(Path, sources)):
+    for number, source in enumerate(map(Path, [sources] if isinstance(sources, (str, os.PathLike)) else sources)):
         if source.is_dir():
             paths = [(p, p.relative_to(source).parts) for p in sorted(source.rglob("*")) if p.is_file()]
         elif source.is_file():
@@ -127,23 +125,15 @@ def collect(sources, key: Mapping[str, Quiz], policy: Policy, roster: Roster | N
 
 def _student(submitted: str, roster: Roster | None, intake: Intake) -> str:
     """The roster id for an id as submitted (or the id itself, noting why)."""
-    if roster is None:
-        return submitted
-    matched, note = roster.match(submitted)
-    if matched is None:
-        intake.note(submitted, note)
-        return submitted
+    matched, note = roster.match(submitted) if roster else (submitted, "")
     if note:
-        intake.note(matched, note)
-    return matched
+        intake.note(matched or submitted, note)
+    return matched or submitted
 
 
 def _reject(intake: Intake, path: Path, reason: str, roster, student=None, quiz_id=None) -> None:
-    if student is None:
-        student, quiz_id = _identity(path)
-    if student is not None:
-        student = _student(student, roster, intake)
-    intake.rejected.append(Rejected(path, reason, student, quiz_id))
+    student, quiz_id = (student, quiz_id) if student is not None else _identity(path)
+    intake.rejected.append(Rejected(path, reason, student and _student(student, roster, intake), quiz_id))
 
 
 def name_conflict(path: Path, submission: Submission, roster: Roster | None) -> tuple[str, str] | None:
@@ -214,16 +204,13 @@ def _notes(quiz: Quiz, submission: Submission, result: QuizResult, accepted: str
     unknown = sorted(set(submission.answers) - {q.id for q in quiz.questions})
     if unknown:
         notes.append(f"answers to unknown questions ignored: {', '.join(unknown)}")
-    for r in result.results:
-        notes += [f"{r.question_id}: invalid answer: {r.problem}"] if r.problem else []
-        notes += [f"{r.question_id}: {r.note}"] if r.note else []
-    for question_id, saved in sorted((submission.fingerprints or {}).items()):
-        if quiz.has_question(question_id) and saved != quiz.question(question_id).fingerprint:
-            if accepted and question_id in changed:
-                continue
-            rule = "regraded against the current key" if accepted else "bump the key's version"
-            notes.append(f"{question_id}: the question's text changed after it was answered ({rule})")
-    return notes
+    notes += [f"{r.question_id}: {f'invalid answer: {r.problem}' if r.problem else r.note}" for r in result.results
+              if r.problem or r.note]
+    rule = "regraded against the current key" if accepted else "bump the key's version"
+    return notes + [f"{qid}: the question's text changed after it was answered ({rule})"
+                    for qid, saved in sorted((submission.fingerprints or {}).items())
+                    if quiz.has_question(qid) and saved != quiz.question(qid).fingerprint
+                    and not (accepted and qid in changed)]
 
 
 def _flag_case_variants(intake: Intake) -> None:

@@ -25,10 +25,11 @@ from coursekit.quiz.answers import describe_answer, key_answer, text_hash
 from coursekit.quiz.gradebook.tables import MANUAL_COLUMNS, csv_text, read_codes
 from coursekit.quiz.grading import QuestionResult, format_points
 from coursekit.quiz.model import Question, Quiz
+from coursekit.quiz.submissions import file_slug
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.45}
 h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
-.q{border-left:4px solid #bbb;padding:.3em .8em;margin:1em 0}.correct{border-color:#2e7d32}
+.q{border-left:4px solid #bbb;padding:.3em .8em;margin:1em 0}.correct,.full{border-color:#2e7d32}
 .wrong,.invalid{border-color:#c62828}.partial{border-color:#ef6c00}.unanswered{border-color:#999}
 .review,.saved{border-color:#1565c0}.meta{color:#555;font-size:.9em}blockquote{margin:.4em 0;padding:.3em .8em;
 background:#f5f5f5;white-space:pre-wrap}.comment{background:#fff8e1;padding:.3em .8em}"""
@@ -44,15 +45,6 @@ def _e(text) -> str:
 def _prose(text) -> str:
     """Escaped text with `code` spans shown as code (as the quiz widget shows them)."""
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
-
-
-def _slug(student_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._") or "student"
-
-
-def answers_revealed(book, quiz: Quiz, now: dt.datetime, reveal: bool) -> bool:
-    due = book.policy.latest_due(quiz.id)
-    return reveal or (due is not None and now > due)
 
 
 def _answer_html(question: Question, result: QuestionResult) -> str:
@@ -86,9 +78,8 @@ def _question_html(book, student: str, quiz: Quiz, question: Question, result: Q
              _answer_html(question, result)]
     if question.kind == "reflection":
         manual = book.manual_score(student, quiz.id, question.id)
-        points = manual.points if manual else None
-        parts.append(f"<p class='meta'>Points: {format_points(points) if points is not None else 'not graded yet'}"
-                     f" / {format_points(question.points)}</p>")
+        points = format_points(manual.points) if manual and manual.points is not None else "not graded yet"
+        parts.append(f"<p class='meta'>Points: {points} / {format_points(question.points)}</p>")
         if manual is None and book.graded[(student, quiz.id)].marks.manual[question.id][1]:
             parts.append("<p class='meta'>Your instructor scored an earlier text of yours; this one is still to "
                          "be read.</p>")
@@ -113,7 +104,8 @@ def _quiz_html(book, row: dict, quiz: Quiz, now: dt.datetime, reveal: bool) -> s
     graded = book.graded.get((student, quiz.id))
     if graded is None:
         return head + f"<p>No graded submission: {_e(row[f'{p}:status'])}.</p>"
-    revealed = answers_revealed(book, quiz, now, reveal)
+    last_due = book.policy.latest_due(quiz.id)
+    revealed = reveal or (last_due is not None and now > last_due)
     penalty = f"; late penalty -{row[f'{p}:late_penalty']}" if row[f"{p}:late_penalty"] else ""
     due = f"; due {_e(row[f'{p}:due'])}" if row[f"{p}:due"] else ""
     lines = [head, f"<p><b>Total: {_e(row[f'{p}:total'])} / {_e(row[f'{p}:max'])}</b> (auto-graded "
@@ -143,7 +135,7 @@ def write_feedback(book, out_dir, *, now: dt.datetime | None = None, reveal: boo
     now = now or dt.datetime.now(dt.timezone.utc)
     written, used = [], set()
     for row in book.rows:
-        name = _slug(row["student_id"])
+        name = file_slug(row["student_id"])
         while name.casefold() in used:
             name += "_"
         used.add(name.casefold())

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from coursekit.errors import TableError
+from coursekit.fileio import read_small_text
 from coursekit.quiz.model import Quiz
 
 MAX_TABLE_BYTES = 20_000_000
@@ -36,24 +37,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def _text_of(path: Path, hint: str) -> str:
-    try:
-        if path.stat().st_size > MAX_TABLE_BYTES:
-            raise TableError(f"{path}: larger than {MAX_TABLE_BYTES:,} bytes{hint}")
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise TableError(f"{path}: cannot read ({exc.strerror or exc}){hint}") from exc
-    except UnicodeDecodeError as exc:
-        raise TableError(f"{path}: not UTF-8 text (byte offset {exc.start}); save it as CSV UTF-8{hint}") from exc
-
-
 def read_csv_rows(path: str | os.PathLike, required: Iterable[str] = (), option: str = "",
                   aliases: Mapping[str, Iterable[str]] | None = None) -> list[tuple[int, dict]]:
     """``[(line number, {lower-case header: value})]`` for each non-blank data row, every
     value with :func:`unsafe_cell` applied. ``aliases`` maps a column name to other
     spellings of its header."""
     path, hint = Path(path), f" (given with {option})" if option else ""
-    text = _text_of(path, hint)
+    text = read_small_text(path, limit=MAX_TABLE_BYTES, what="a CSV file", error=TableError,
+                           prefix=f"{path}{hint}")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     try:
