@@ -1,4 +1,9 @@
-"""Atomic file writes, used wherever coursekit saves something a person relies on.
+"""Atomic file writes, and the one safe reader of small YAML/JSON input files.
+
+:func:`read_data_file` reads every YAML or JSON file a person hands coursekit (``--config``
+settings, label maps, quiz files) within limits, with the line of each value.
+
+Atomic writes are used wherever coursekit saves something a person relies on.
 
 A temporary file in the target folder is written, flushed to disk, given the usual
 permissions (``mkstemp`` makes 0600) and ``os.replace``-d over the target: readers see
@@ -122,3 +127,164 @@ def read_small_text(path: str | os.PathLike, *, limit: int, what: str, error: ty
     except UnicodeDecodeError as exc:
         raise error(f"{prefix}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                     "save the file as UTF-8") from exc
+
+
+# --------------------------------------------------------------------------- YAML and JSON
+
+class _Refused(ValueError):
+    """A structure the safe loader refuses (an alias, deep nesting); the message says where."""
+
+
+def read_data_file(path: str | os.PathLike, *, limit: int, what: str, error: type[Exception],
+                   prefix: str | None = None, max_depth: int = 50, text_keys: bool = False,
+                   with_lines: bool = False):
+    """The parsed content of a small YAML or JSON file (``.json`` by its suffix), read safely.
+
+    At most ``limit`` bytes of UTF-8 (:func:`read_small_text`); no YAML aliases (``*name``,
+    the "billion laughs" expansion) and no YAML timestamps (a date stays text); no NaN or
+    Infinity in JSON; nesting at most ``max_depth`` deep; with ``text_keys`` every mapping
+    key must be text. Every failure is one line of ``error`` starting with ``prefix``
+    (default: the path). ``with_lines`` returns ``(data, lines)``, where ``lines`` maps a
+    path of keys and indices (``("questions", 2, "answer")``) to its 1-based line.
+    """
+    path = Path(path)
+    prefix = str(path) if prefix is None else prefix
+    text = read_small_text(path, limit=limit, what=what, error=error, prefix=prefix)
+    is_json = path.suffix.lower() == ".json"
+    try:
+        data, lines = (_json_with_lines if is_json else _yaml_with_lines)(text, max_depth)
+        _check_structure(data, max_depth, text_keys)
+    except _Refused as exc:
+        raise error(f"{prefix}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise error(f"{prefix}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise error(f"{prefix}: nested too deeply to be {what}") from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            problem = getattr(exc, "problem", None) or exc.__class__.__name__
+            raise error(f"{prefix}: line {mark.line + 1}: not valid YAML ({problem})") from exc
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        raise error(f"{prefix}: cannot be read as {what} ({exc.__class__.__name__}: {first})") from exc
+    return (data, lines) if with_lines else data
+
+
+def _check_structure(node: Any, max_depth: int, text_keys: bool, where: str = "", depth: int = 0) -> None:
+    if depth > max_depth:
+        raise _Refused(f"nested deeper than {max_depth} levels at '{where or '<root>'}'")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if text_keys and not isinstance(key, str):
+                raise _Refused(f"field '{where or '<root>'}': key {key!r} is not text; quote it (e.g. \"{key}\":)")
+            _check_structure(value, max_depth, text_keys, f"{where}.{key}" if where else str(key), depth + 1)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_structure(value, max_depth, text_keys, f"{where}[{index}]", depth + 1)
+
+
+def _no_constants(name: str):
+    raise _Refused(f"{name} is not a number JSON allows")
+
+
+def _json_with_lines(text: str, max_depth: int) -> tuple[Any, dict]:
+    """JSON through the pure-Python scanner, noting the line of every value it reads."""
+    import bisect
+    from json import decoder as jd, scanner
+
+    breaks = [i for i, char in enumerate(text) if char == "\n"]
+    seen: dict[int, tuple[Any, dict]] = {}  # id(container) -> (container, {key or index: line})
+
+    def line(position: int) -> int:
+        return bisect.bisect_left(breaks, position) + 1
+
+    def noting(scan_once, spots):
+        def scan(string, index):
+            spots.append(index)
+            return scan_once(string, index)
+        return scan
+
+    def parse_object(s_and_end, strict, scan_once, hook, pairs_hook, memo):
+        spots: list[int] = []
+        pairs, end = jd.JSONObject(s_and_end, strict, noting(scan_once, spots), None, list, memo)
+        obj = dict(pairs)
+        seen[id(obj)] = (obj, {key: line(at) for (key, _), at in zip(pairs, spots)})
+        return obj, end
+
+    def parse_array(s_and_end, scan_once):
+        spots: list[int] = []
+        values, end = jd.JSONArray(s_and_end, noting(scan_once, spots))
+        seen[id(values)] = (values, {i: line(at) for i, at in enumerate(spots)})
+        return values, end
+
+    decoder = json.JSONDecoder(parse_constant=_no_constants)
+    decoder.parse_object, decoder.parse_array = parse_object, parse_array
+    decoder.scan_once = scanner.py_make_scanner(decoder)
+    data = decoder.decode(text)
+    lines: dict[tuple, int] = {(): 1}
+
+    def walk(node, path):
+        for key, at in seen.get(id(node), (None, {}))[1].items():
+            lines[path + (key,)] = at
+            walk(node[key], path + (key,))
+
+    walk(data, ())
+    return data, lines
+
+
+_YAML_LOADERS: dict[int, Any] = {}
+
+
+def _yaml_loader(max_depth: int):
+    """A PyYAML safe loader without aliases and without timestamp resolution."""
+    import yaml
+
+    if max_depth not in _YAML_LOADERS:
+        class SafeDataLoader(yaml.SafeLoader):
+            def compose_node(self, parent, index):
+                if self.check_event(yaml.AliasEvent):
+                    event = self.peek_event()
+                    raise _Refused(f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
+                                   "allowed; write the value out")
+                return super().compose_node(parent, index)
+
+            def fetch_flow_collection_start(self, TokenClass):
+                if self.flow_level >= max_depth:  # refuse [[[[... at once, not after scanning it all
+                    raise _Refused(f"line {self.line + 1}: nested deeper than {max_depth} levels")
+                return super().fetch_flow_collection_start(TokenClass)
+
+        SafeDataLoader.yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        _YAML_LOADERS[max_depth] = SafeDataLoader
+    return _YAML_LOADERS[max_depth]
+
+
+def _yaml_with_lines(text: str, max_depth: int) -> tuple[Any, dict]:
+    import yaml
+
+    loader = _yaml_loader(max_depth)(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {(): 1}
+
+    def walk(node, path):
+        pairs = node.value if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else []
+        for index, entry in enumerate(pairs):
+            key, value = entry if isinstance(node, yaml.MappingNode) else (index, entry)
+            if isinstance(key, yaml.Node):
+                if not isinstance(key, yaml.ScalarNode):
+                    continue
+                key, at = key.value, key.start_mark.line + 1
+            else:
+                at = value.start_mark.line + 1
+            lines[path + (key,)] = at
+            walk(value, path + (key,))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines

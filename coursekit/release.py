@@ -84,7 +84,7 @@ def _copy_project(project_dir: Path, staging: Path) -> None:
 
 def _check_no_keys(staging: Path) -> None:
     """Stop the release when any YAML or JSON file of the copy reads as a quiz key."""
-    from .quiz.schema import read_quiz_data
+    from .quiz.quizfile import read_quiz_data
 
     for path in sorted(staging.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in (".yml", ".yaml", ".json"):

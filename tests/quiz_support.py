@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from coursekit.quiz.grading import key_answer
-from coursekit.quiz.schema import Quiz
+from coursekit.quiz.model import Quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = ROOT / "quizzes"

@@ -11,7 +11,7 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, raw_quiz, write_qui
 
 from coursekit.cli import main
 from coursekit.errors import QuizError
-from coursekit.quiz.schema import load_quiz, load_quizzes
+from coursekit.quiz.quizfile import load_quiz, load_quizzes
 
 ALIAS_BOMB = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
@@ -151,7 +151,7 @@ BAD_ARGS = [
 
 @pytest.mark.parametrize("argv,message", BAD_ARGS, ids=[" ".join(map(str, a[:2])) + f" #{i}" for i, (a, _) in enumerate(BAD_ARGS)])
 def test_bad_arguments_and_submissions(tmp_path, subs, capsys, argv, message):
-    from coursekit.quiz.release import release_quizzes
+    from coursekit.quiz.quizfile import release_quizzes
 
     junk = tmp_path / "junk"
     junk.mkdir()

@@ -13,8 +13,8 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, reflection, wrong_a
 
 from coursekit.cli import main
 from coursekit.quiz.gradebook import grade_submissions, write_gradebook
-from coursekit.quiz.policy import build_policy
-from coursekit.quiz.schema import load_quizzes
+from coursekit.quiz.gradebook.rules import build_policy
+from coursekit.quiz.quizfile import load_quizzes
 from coursekit.quiz.submissions import record_answers
 
 DUE = dt.datetime(2026, 12, 15, 23, 59, tzinfo=dt.timezone.utc)
@@ -112,7 +112,7 @@ def test_cli_grade_writes_gradebook_summary_and_rejected_files(batch, tmp_path, 
     out = tmp_path / "gradebook.csv"
     assert main(["quiz", "grade", str(batch), "--key", str(QUIZ_DIR), "--out", str(out), "--due", "2026-12-15"]) == 0
     captured = capsys.readouterr()
-    assert "graded 4 submission(s) from 3 student(s); 6 row(s); 4 file(s) rejected, 1 superseded" in captured.out
+    assert "graded 4 submission(s) from 3 student(s); 6 row(s); 4 file(s) rejected, 1 not graded in favour of another file" in captured.out
     assert "part1:benefit: correct 0.67" in captured.out
     assert captured.err.count("skipped: ") == 5 and "truncated.json" in captured.err
     with out.open() as handle:
@@ -140,7 +140,7 @@ def test_nothing_gradable_leaves_the_old_gradebook(tmp_path, capsys):
 
 def test_a_student_copy_is_refused_as_key(batch, tmp_path):
     from coursekit.errors import QuizError
-    from coursekit.quiz.release import release_quizzes
+    from coursekit.quiz.quizfile import release_quizzes
 
     student = tmp_path / "student"
     instructor = tmp_path / "instructor"
@@ -255,3 +255,27 @@ def test_crafted_files_are_rejected_one_by_one_and_the_class_is_graded(tmp_path,
     assert weird["part1:auto_score"] == "0" and weird["part1:benefit"] == "0"
     assert "benefit: invalid answer: {'a': 1} is not one of the options" in weird["part1:notes"]
     assert "why-fine-tune: invalid answer: [1, None] is not a list of option ids" in weird["part1:notes"]
+
+
+def test_file_names_must_agree_with_the_student_id_inside(tmp_path, key):
+    """Issue 25: a file named for one student holding another's id is rejected; an LMS's prefix
+    or a download's copy number is not a disagreement, and the roster can say two ids are one."""
+    p1 = key["part1"]
+    root = tmp_path / "subs"
+    canvas = hand_in(root, p1, "s001", correct_answers(p1), EARLY, folder="canvas")
+    canvas.rename(canvas.with_name("angstromasa_201_9001_s001__part1-1.json"))  # Canvas's download name
+    login = hand_in(root, p1, "s002", correct_answers(p1), EARLY, folder="by-login")
+    login.rename(login.with_name("jmuller__part1 (1).json"))  # named by login; the roster knows it is s002
+    other = hand_in(root, p1, "s003", wrong_answers(p1), LATE, folder="other")
+    other.rename(other.with_name("s002__part1.json"))  # s002's name, s003's work
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\nÅsa,201,s001,aangstrom,A\nJörg,202,s002,jmuller,A\n"
+                      "Siobhán,203,s003,sobrien,A\n", encoding="utf-8")
+    book = grade_submissions(root, key, roster=roster)
+    assert book.row("s001")["part1:total"] == "7" and book.row("s002")["part1:total"] == "7"
+    (rejected,) = book.rejected
+    assert rejected.path.name == "s002__part1.json" and rejected.student_id == "s002"
+    assert rejected.reason.startswith("the file name is for student 's002' but the file holds student_id 's003'")
+    assert book.row("s003")["part1:status"] == "missing"
+    assert [r.path.name for r in grade_submissions(root, key).rejected] == ["jmuller__part1 (1).json",
+                                                                           "s002__part1.json"]  # no roster: refused

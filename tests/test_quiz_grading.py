@@ -6,8 +6,8 @@ import pytest
 from quiz_support import QUIZ_DIR, correct_answers, reflection, wrong_answers
 
 from coursekit.quiz.grading import grade_question, grade_quiz, rubric_mentions, word_count
-from coursekit.quiz.release import release_quiz
-from coursekit.quiz.schema import load_quizzes, parse_quiz
+from coursekit.quiz.quizfile import release_quiz
+from coursekit.quiz.quizfile import load_quizzes, parse_quiz
 
 
 @pytest.fixture(scope="module")

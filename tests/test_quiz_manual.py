@@ -10,9 +10,9 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, reflection
 
 from coursekit.cli import main
 from coursekit.quiz.gradebook import grade_submissions
-from coursekit.quiz.manual import read_manual
-from coursekit.quiz.schema import load_quizzes
-from coursekit.quiz.tables import TableError
+from coursekit.quiz.gradebook.tables import read_manual
+from coursekit.quiz.quizfile import load_quizzes
+from coursekit.errors import TableError
 
 WHEN = dt.datetime(2026, 12, 1, 12, tzinfo=dt.timezone.utc)
 
@@ -53,6 +53,8 @@ def test_manual_scores_count_in_the_totals_and_survive_a_regrade(tmp_path, subs,
     assert ann["part2:reflection"] == "3.5" and ann["part2:reflection:review"] == "scored"
     assert ann["part2:manual_score"] == "3.5" and ann["part2:total"] == "10.5" and ann["part2:max"] == "11"
     assert ann["total"] == "17.5" and ann["total_max"] == "32" and ann["manual_review"] == ""
+    assert f"reflection: scored without a text_hash ({manual}: line 2): it counts for whatever text is graded" \
+        in ann["part2:notes"]  # typed by hand: the export-reflections template pins a score to its text
     assert ben["part2:reflection"] == "" and ben["manual_review"] == "part2:reflection"
     assert "2 student(s) have reflections without manual points" in capsys.readouterr().out
     assert _grade(subs, "--out", out, "--manual", manual) == 0  # a regrade: same scores, the file untouched

@@ -10,8 +10,8 @@ from quiz_support import QUIZ_DIR, correct_answers, hand_in, raw_quiz, write_qui
 from coursekit.cli import main
 from coursekit.errors import QuizError
 from coursekit.quiz.gradebook import grade_submissions
-from coursekit.quiz.policy import LatePenalty, build_policy, days_late
-from coursekit.quiz.schema import load_quiz, load_quizzes
+from coursekit.quiz.gradebook.rules import LatePenalty, build_policy, days_late
+from coursekit.quiz.quizfile import load_quiz, load_quizzes
 
 DUE = dt.datetime(2026, 12, 15, 23, 59, tzinfo=dt.timezone.utc)
 

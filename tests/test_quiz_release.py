@@ -11,9 +11,9 @@ from quiz_support import QUIZ_DIR, raw_quiz, write_quiz
 
 from coursekit.cli import main
 from coursekit.errors import QuizError
-from coursekit.quiz.answer_lock import answer_hash
-from coursekit.quiz.release import release_quiz, release_quizzes
-from coursekit.quiz.schema import load_quiz, load_quizzes, parse_quiz
+from coursekit.quiz.answers import answer_hash
+from coursekit.quiz.quizfile import release_quiz, release_quizzes
+from coursekit.quiz.quizfile import load_quiz, load_quizzes, parse_quiz
 
 
 def _keys(node):
@@ -117,7 +117,7 @@ def test_a_bad_source_writes_nothing(instructor, tmp_path):
     data["questions"][0]["answer"] = "zz"
     write_quiz(instructor, data)
     out = tmp_path / "student"
-    with pytest.raises(QuizError, match=r"part2.yml: question 'eval-strategy': field 'answer'"):
+    with pytest.raises(QuizError, match=r"part2.yml: line \d+: question 'eval-strategy': field 'answer'"):
         release_quizzes(instructor, out)
     assert not out.exists()
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 from quiz_support import QUIZ_DIR, raw_quiz, write_quiz
 
 from coursekit.cli import main
 from coursekit.errors import QuizError
-from coursekit.quiz.schema import AUTO_GRADED_KINDS, KINDS, find_quiz_dir, load_quiz, load_quizzes, quiz_json_schema
+from coursekit.quiz.model import AUTO_GRADED_KINDS, KINDS
+from coursekit.quiz.quizfile import find_quiz_dir, load_quiz, load_quizzes
 
 
 def test_shipped_quizzes_are_valid_and_cover_every_kind():
@@ -48,12 +50,6 @@ def test_assignment_answers_are_the_keys():
     lessons = {q.id for q in p2.questions}
     assert {"eval-strategy", "test-split", "dynamic-padding"} <= lessons
     assert p2.question("eval-strategy").option_text(p2.question("eval-strategy").answer) == 'eval_strategy="epoch"'
-
-
-def test_schema_file_is_valid_json_schema():
-    import jsonschema
-
-    jsonschema.Draft202012Validator.check_schema(quiz_json_schema())
 
 
 def _mutate(data: dict, change) -> dict:
@@ -94,15 +90,38 @@ def _with_everything() -> dict:
     return data
 
 
+def _question_lines(text: str, qid: str, nth: int = 1) -> range:
+    """The lines (1-based) of the ``nth`` question with id ``qid`` in a file written by write_quiz."""
+    lines = text.splitlines()
+    starts = [i + 1 for i, line in enumerate(lines) if line.startswith("- id: ")]
+    start = [i for i in starts if lines[i - 1] == f"- id: {qid}"][nth - 1]
+    return range(start, next((i for i in starts if i > start), len(lines) + 1))
+
+
 @pytest.mark.parametrize("label,change,qid,field", MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_malformed_quiz_names_file_question_and_field(tmp_path, label, change, qid, field):
+def test_malformed_quiz_names_file_line_question_and_field(tmp_path, label, change, qid, field):
     path = write_quiz(tmp_path, _mutate(_with_everything(), change))
     with pytest.raises(QuizError) as info:
         load_quiz(path)
     message = str(info.value)
-    assert str(path) in message
-    assert f"question {qid!r}" in message
-    assert f"field '{field}'" in message
+    line = re.match(rf"{re.escape(str(path))}: line (\d+): question {re.escape(repr(qid))}: field '{re.escape(field)}'",
+                    message)
+    assert line, message
+    nth = 2 if label == "duplicate question id" else 1  # said at the second question, naming the first
+    assert int(line[1]) in _question_lines(path.read_text(), qid, nth), message
+    if label == "duplicate question id":
+        assert f"duplicate question id 'benefit' (also question #1, line {_question_lines(path.read_text(), qid)[0]})" \
+            in message
+
+
+def test_json_quiz_problems_name_their_line(tmp_path):
+    data = raw_quiz("part1")
+    _question(data, "new-head")["answer"] = "z"
+    path = tmp_path / "part1.json"
+    path.write_text(json.dumps(data, indent=2))
+    answer_line = next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if '"answer": "z"' in line)
+    with pytest.raises(QuizError, match=rf"part1.json: line {answer_line}: question 'new-head': field 'answer'"):
+        load_quiz(path)
 
 
 def test_reflection_word_range_and_rubric_are_checked(tmp_path):
@@ -117,7 +136,7 @@ def test_reflection_word_range_and_rubric_are_checked(tmp_path):
 
 def test_quiz_level_problems_name_the_field(tmp_path):
     path = write_quiz(tmp_path, _mutate(raw_quiz("part3"), lambda d: d.pop("version")))
-    with pytest.raises(QuizError, match=r"part3.yml: field 'version': required field is missing"):
+    with pytest.raises(QuizError, match=r"part3.yml: line 1: field 'version': required field is missing"):
         load_quiz(path)
     path = write_quiz(tmp_path, _mutate(raw_quiz("part3"), lambda d: d.update(due="2026-12-15T23:59:00")))
     with pytest.raises(QuizError, match=r"field 'due': give a time zone"):
@@ -167,7 +186,8 @@ def test_cli_validate_reports_ok_and_errors(tmp_path, capsys):
     path = write_quiz(tmp_path, _mutate(raw_quiz("part1"), lambda d: _question(d, "benefit").update(answer="z")))
     assert main(["quiz", "validate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0] == f"{path}: question 'benefit': field 'answer': 'z' is not one of the option ids a, b, c, d"
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), start=1) if text == "  answer: z")
+    assert err[0] == f"{path}: line {line}: question 'benefit': field 'answer': 'z' is not one of the option ids a, b, c, d"
     assert err[-1] == "coursekit quiz: error: 1 problem(s) in 1 of 1 file(s)" and len(err) == 2
 
 
@@ -185,11 +205,14 @@ def test_validate_reports_every_problem_in_every_file_in_one_run(tmp_path, capsy
     assert main(["quiz", "validate", str(folder)]) == 2
     captured = capsys.readouterr()
     err = captured.err
-    assert "part1.yml: question 'benefit': field 'answer': 'z' is not one of the option ids" in err
-    assert "part1.yml: question 'new-head': field 'points': required field is missing" in err
-    assert "part1.yml: field 'due': '2026-02-30T23:59:00+00:00' is not an ISO 8601 date-time" in err
-    assert "part2.yml: question 'reflection': field 'min_words': min_words (999) is above max_words" in err
-    assert "part3.yml: field 'id': quiz id 'part3' is also used by" in err and "part3-copy.yml" in err
+    assert re.search(r"part1.yml: line \d+: question 'benefit': field 'answer': 'z' is not one of the option ids", err)
+    assert re.search(r"part1.yml: line \d+: question 'new-head': field 'points': required field is missing", err)
+    assert re.search(r"part1.yml: line \d+: field 'due': '2026-02-30T23:59:00\+00:00' is not an ISO 8601 date-time",
+                     err)
+    assert re.search(r"part2.yml: line \d+: question 'reflection': field 'min_words': min_words \(999\) is above "
+                     "max_words", err)
+    assert "part3.yml: line 1: field 'id': quiz id 'part3' is also used by" in err and "part3-copy.yml" in err
+    assert all(re.match(r"\S+\.yml: line \d+: ", line) for line in err.splitlines()[:-1])
     assert err.strip().endswith("5 problem(s) in 3 of 4 file(s)")
     assert "ok  " in captured.out and "part3-copy.yml" in captured.out
     assert "Traceback" not in err

@@ -12,7 +12,7 @@ from quiz_support import QUIZ_DIR
 from coursekit.cli import main
 from coursekit.errors import SubmissionError
 from coursekit import fileio as atomic
-from coursekit.quiz.schema import load_quizzes
+from coursekit.quiz.quizfile import load_quizzes
 from coursekit.quiz.submissions import (
     SUBMISSION_FORMAT, mark_submitted, read_submission, record_answers, submission_path,
 )

@@ -15,7 +15,8 @@ import yaml
 from quiz_support import QUIZ_DIR, correct_answers, reflection, wrong_answers
 
 from coursekit.cli import main
-from coursekit.quiz.schema import load_quizzes
+from coursekit.quiz.gradebook.tables import MANUAL_COLUMNS
+from coursekit.quiz.quizfile import load_quizzes
 from coursekit.quiz.submissions import mark_submitted, record_answers
 
 UTC = dt.timezone.utc
@@ -100,7 +101,7 @@ def test_a_term_of_grading(tmp_path, capsys):
         row["points"], row["comment"] = points[row["student_id"]], f"Read on {row['student_id']}."
     manual = tmp_path / "manual.csv"
     with manual.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["student_id", "question", "points", "comment"])
+        writer = csv.DictWriter(handle, fieldnames=MANUAL_COLUMNS)
         writer.writeheader()
         writer.writerows(scored)
     manual_bytes = manual.read_bytes()

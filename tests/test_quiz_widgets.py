@@ -9,7 +9,7 @@ import pytest
 from quiz_support import QUIZ_DIR, reflection
 
 from coursekit.errors import CoursekitError
-from coursekit.quiz.release import release_quizzes
+from coursekit.quiz.quizfile import release_quizzes
 from coursekit.quiz.widgets import build_quiz, show_quiz
 
 

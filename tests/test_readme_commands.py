@@ -141,8 +141,8 @@ def _serve(argv: list[str], workdir: Path) -> tuple[int, str, bool]:
 @pytest.mark.slow
 def test_readme_command_line_block_runs_in_order(tmp_path, monkeypatch, capsys):
     from browser.web_assets import require_web_assets
-    from coursekit.quiz.schema import load_quiz
-    from coursekit.quiz.submissions import record_answers
+    from coursekit.quiz import load_quiz
+    from coursekit.quiz import record_answers
 
     require_web_assets()
     for name in ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZUREML_WORKSPACE_NAME", "AZURE_CLIENT_ID",

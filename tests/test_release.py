@@ -104,7 +104,7 @@ def assert_no_key_material(folder: Path) -> int:
     """Every file under ``folder``: no quiz key, no explanation or rubric sentence, no answer
     field in a quiz copy, nothing at all to answer with in an assessed copy. Returns the
     number of files checked."""
-    from coursekit.quiz.schema import read_quiz_data
+    from coursekit.quiz import read_quiz_data
 
     sentences = [" ".join(s.split()).lower() for s in _secret_sentences()]
     checked = 0
@@ -136,7 +136,7 @@ def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
     top = sorted(p.name for p in out.iterdir())
     assert top == [".gitignore", "README.md", "azureml", "coursekit", "environment.yml", "notebooks",
                    "pyproject.toml", "quizzes"]
-    assert (out / "coursekit" / "quiz" / "quiz.schema.json").is_file()
+    assert (out / "coursekit" / "quiz" / "validate.py").is_file() and (out / "coursekit" / "quiz" / "gradebook").is_dir()
     assert not list(out.rglob("__pycache__")) and not list(out.rglob("test_*.py"))
     readme = (out / "README.md").read_text()
     assert "conda env create -f environment.yml" in readme and "pip install --no-deps -e ." in readme

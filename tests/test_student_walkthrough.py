@@ -21,8 +21,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 from quiz_support import correct_answers, reflection, wrong_answers
 
-from coursekit.quiz.grading import grade_quiz
-from coursekit.quiz.schema import load_quiz
+from coursekit.quiz import grade_quiz, load_quiz
 from coursekit.release import release_course
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,6 +31,9 @@ def add_parser(subparsers) -> None:
 
     validate = commands.add_parser("validate", help="check quiz files against the format (every problem, every file)")
     validate.add_argument("paths", nargs="*", help="quiz files or folders (default: the quiz folder)")
+    validate.add_argument("--released", action="append", default=[], metavar="FOLDER",
+                          help="student copies released earlier (a folder, or the student repository): a key "
+                          "changed since without a new version is a problem (repeatable)")
     validate.set_defaults(func=one_line_errors(_validate))
 
     release = commands.add_parser("release", help="write the student copies (no readable answers, no rubrics)")
@@ -50,66 +53,52 @@ def add_parser(subparsers) -> None:
     submit.add_argument("--out", help="also copy the hand-in file here (a .json file or a folder)")
     submit.set_defaults(func=one_line_errors(_submit))
 
-    quiz_grade_cmd.add_parsers(commands)
+    quiz_grade_cmd.add_parsers(commands, one_line_errors)
 
 
 def _validate(args) -> int:
     from pathlib import Path
 
     from coursekit.errors import QuizError
-    from coursekit.quiz.schema import find_quiz_dir, quiz_file_problems, quiz_files
+    from coursekit.quiz.quizfile import find_quiz_dir, load_released, quiz_file_problems, quiz_files
+    from coursekit.quiz.validate import released_problems
 
     paths = []
     for raw in args.paths or [str(find_quiz_dir())]:
         path = Path(raw)
-        if path.is_dir():
-            paths.extend(quiz_files(path))
-        elif path.exists():
-            paths.append(path)
-        else:
+        if not path.exists():
             raise QuizError(f"{path}: no such quiz file or folder")
-    problems, ids = [], {}
+        paths.extend(quiz_files(path) if path.is_dir() else [path])
+    problems, quizzes = [], {}
     for path in paths:
         quiz, found = quiz_file_problems(path)
         problems += found
-        if quiz is None:
-            continue
-        if quiz.id in ids:
-            problems.append(f"{path}: field 'id': quiz id {quiz.id!r} is also used by {ids[quiz.id]}")
-            continue
-        ids[quiz.id] = path
-        print(f"ok  {path}: quiz {quiz.id!r} v{quiz.version} ({quiz.mode}), {len(quiz.questions)} questions, "
-              f"{quiz.auto_max:g} auto-graded + {quiz.manual_max:g} instructor-graded points")
-    for line in problems:
+        if quiz is not None and quiz.id in quizzes:
+            problems.append(f"{path}: line {quiz.lines.get(('id',), 1)}: field 'id': quiz id {quiz.id!r} is also "
+                            f"used by {quizzes[quiz.id].source}")
+        elif quiz is not None:
+            quizzes[quiz.id] = quiz
+            print(f"ok  {path}: quiz {quiz.id!r} v{quiz.version} ({quiz.mode}), {len(quiz.questions)} questions, "
+                  f"{quiz.auto_max:g} auto-graded + {quiz.manual_max:g} instructor-graded points")
+    changed, notices = released_problems(quizzes, load_released(args.released))
+    for line in notices:
+        print(f"note: {line}")
+    for line in problems + changed:
         print(line, file=sys.stderr)
-    if problems:
-        bad = len({line.split(":", 1)[0] for line in problems})
-        raise QuizError(f"{len(problems)} problem(s) in {bad} of {len(paths)} file(s)")
+    if problems or changed:
+        bad = len({line.split(":", 1)[0] for line in problems + changed})
+        raise QuizError(f"{len(problems) + len(changed)} problem(s) in {bad} of {len(paths)} file(s)")
     if not paths:
         raise QuizError("no quiz files (*.yml, *.yaml, *.json) to validate")
     return 0
 
 
 def _release(args) -> int:
-    from coursekit.errors import QuizError
-    from coursekit.quiz.release import release_quizzes
-    from coursekit.quiz.schema import find_quiz_dir
+    from coursekit.quiz.quizfile import find_quiz_dir, load_quizzes, quiz_modes, release_quizzes
 
-    mode: object = args.mode
-    if args.quiz_mode:
-        per_quiz = {}
-        for pair in args.quiz_mode:
-            quiz_id, _, value = pair.partition("=")
-            if value not in ("practice", "assessed"):
-                raise QuizError(f"--quiz-mode {pair!r}: expected QUIZ=practice or QUIZ=assessed")
-            per_quiz[quiz_id] = value
-        if args.mode:
-            from coursekit.quiz.schema import load_quizzes
-
-            per_quiz = {**{q: args.mode for q in load_quizzes(args.src or find_quiz_dir())}, **per_quiz}
-        mode = per_quiz
-    written = release_quizzes(args.src or find_quiz_dir(), args.out, mode=mode, overwrite=args.overwrite)
-    for path in written:
+    source = args.src or find_quiz_dir()
+    mode = quiz_modes(args.mode, args.quiz_mode, load_quizzes(source) if args.quiz_mode else {})
+    for path in release_quizzes(source, args.out, mode=mode, overwrite=args.overwrite):
         print(f"wrote {path}")
     return 0
 

@@ -26,16 +26,21 @@ def _add_common(parser) -> None:
                         help="none, zero, per-day:N (points) or per-day:N%% (of the quiz's points), per started day "
                         "(default: the key's grading.late_penalty, else none)")
     parser.add_argument("--duplicates", choices=["latest", "earliest", "best"],
-                        help="which of a student's files for one quiz is graded (default: the key's rule, else latest)")
+                        help="which of a student's files for one quiz is graded: the last collected, the first, or "
+                        "the highest total after penalties (default: the key's rule, else latest)")
+    parser.add_argument("--late-resubmissions", choices=["ignore", "replace"],
+                        help="may a late file replace a student's on-time one? (default: the key's rule, else "
+                        "ignore: on-time work stays graded)")
+    parser.add_argument("--released", action="append", default=[], metavar="FOLDER",
+                        help="student copies released earlier: warn when the key changed since without a new version")
     parser.add_argument("--partial-credit", action="store_true", default=None,
                         help="multiple-select questions earn partial credit (default: the key's rule)")
     parser.add_argument("--accept-version", action="append", default=[], metavar="QUIZ=VERSION",
                         help="also grade submissions made against an earlier key version (repeatable)")
 
 
-def add_parsers(commands) -> None:
-    from coursekit.commands.quiz_cmd import one_line_errors
-
+def add_parsers(commands, one_line_errors) -> None:
+    """Add ``grade``, ``feedback`` and ``export-reflections`` (``one_line_errors`` wraps each)."""
     grade = commands.add_parser("grade", help="grade submissions into a gradebook CSV (and an LMS import file)")
     _add_common(grade)
     grade.add_argument("--out", required=True, help="gradebook CSV to write (the previous one is kept as a backup)")
@@ -68,14 +73,19 @@ def add_parsers(commands) -> None:
 
 def _book(args):
     from coursekit.quiz.gradebook import grade_submissions, load_key
-    from coursekit.quiz.manual import read_codes, read_manual
-    from coursekit.quiz.policy import build_policy
-    from coursekit.quiz.roster import read_roster
+    from coursekit.quiz.gradebook.lms import read_roster
+    from coursekit.quiz.gradebook.rules import build_policy
+    from coursekit.quiz.gradebook.tables import read_codes, read_manual
+    from coursekit.quiz.quizfile import load_released
+    from coursekit.quiz.validate import released_problems
 
     key = load_key(args.key)
+    changed, notices = released_problems(key, load_released(args.released))
+    for line in changed + notices:
+        print(f"warning: {line}", file=sys.stderr)
     policy = build_policy(key, due=args.due, duplicates=args.duplicates, late_penalty=args.late_penalty,
-                          partial_credit=args.partial_credit, accept_versions=args.accept_version,
-                          extensions=args.extensions)
+                          late_resubmissions=args.late_resubmissions, partial_credit=args.partial_credit,
+                          accept_versions=args.accept_version, extensions=args.extensions)
     roster = read_roster(args.roster, args.roster_id_column) if args.roster else None
     manual = read_manual(args.manual, key, read_codes(args.codes) if args.codes else None) if args.manual else None
     book = grade_submissions(args.submissions, key, policy=policy, roster=roster, manual=manual)
@@ -86,7 +96,7 @@ def _book(args):
 
 def _grade(args) -> int:
     from coursekit.errors import SubmissionError
-    from coursekit.quiz.gradebook_files import write_gradebook_files
+    from coursekit.quiz.gradebook.files import write_gradebook_files
 
     book = _book(args)
     if not book.graded:
@@ -94,15 +104,20 @@ def _grade(args) -> int:
     written = write_gradebook_files(book, args.out, args.summary, replace=args.replace, lms=args.lms,
                                     lms_out=args.lms_out)
     skipped = sum(not r.superseded for r in book.rejected)
-    superseded = len(book.rejected) - skipped
     print(f"graded {len(book.graded)} submission(s) from {len({s for s, _ in book.graded})} student(s); "
-          f"{len(book.rows)} row(s); {skipped} file(s) rejected, {superseded} superseded by a later file")
+          f"{len(book.rows)} row(s); {skipped} file(s) rejected, {len(book.rejected) - skipped} not graded in favour "
+          "of another file of the same student")
     print(f"wrote {written.gradebook}, {written.summary} and {written.rejected}"
           + (f"; {args.lms} import file {written.lms}" if written.lms else ""))
     if written.backup:
         print(f"kept the previous gradebook as {written.backup}; changes:")
-        for line in written.changes:
-            print(f"  {line}")
+        print("".join(f"  {line}\n" for line in written.changes), end="")
+    elif written.changes:
+        print("the gradebook is unchanged (no backup kept)")
+    if written.lms_backup:
+        print(f"kept the previous {args.lms} import file as {written.lms_backup}")
+    for stale, aside in written.stale:
+        print(f"moved {stale} aside to {aside}: it holds totals of an earlier run (not rewritten by this one)")
     pending = [row["student_id"] for row in book.rows if row["manual_review"]]
     if pending:
         print(f"{len(pending)} student(s) have reflections without manual points (column manual_review)")
@@ -117,8 +132,8 @@ def _grade(args) -> int:
 
 
 def _feedback(args) -> int:
-    from coursekit.quiz.feedback import write_feedback
-    from coursekit.quiz.policy import parse_due
+    from coursekit.quiz.gradebook.pages import write_feedback
+    from coursekit.quiz.gradebook.rules import parse_due
 
     book = _book(args)
     now = parse_due(args.now, "--now") if args.now else dt.datetime.now(dt.timezone.utc)
@@ -128,7 +143,7 @@ def _feedback(args) -> int:
 
 
 def _export_reflections(args) -> int:
-    from coursekit.quiz.reflections import export_reflections
+    from coursekit.quiz.gradebook.pages import export_reflections
 
     book = _book(args)
     result = export_reflections(book, args.question, args.out, args.template, anonymise=args.anonymise)

@@ -9,30 +9,24 @@ Answer shapes are described in :mod:`coursekit.quiz.answers`. How each kind is s
   right *and* a one-line justification of the right length is given
 * ``reflection``: never auto-scored (word count and rubric mentions only)
 
-An instructor key is graded against its plain answers, a practice copy against its
-salted hashes; an assessed copy gives no verdict (feedback comes with the grade). A
-wrong answer shows the question's ``hint`` (key and practice copies) when it has one.
-An answer of the wrong shape is *invalid*: 0 points, with the problem said, never
-mistaken for an unanswered question.
+A key is graded against its plain answers, a practice copy against its salted hashes; an
+assessed copy gives no verdict (feedback comes with the grade). A wrong answer shows the
+question's ``hint`` when it has one (assessed copies have none). An answer of the wrong
+shape is *invalid*: 0 points, with the problem said, never mistaken for an unanswered one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from coursekit.quiz.answer_lock import answer_hash, unlock_explanation
 from coursekit.quiz.answers import (
-    canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, word_count,
+    answer_hash, canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, unlock_explanation,
+    word_count,
 )
 from coursekit.quiz.model import Question, Quiz
 
-__all__ = [
-    "ItemResult", "QuestionResult", "QuizResult", "canonical", "describe_answer", "format_points",
-    "grade_question", "grade_quiz", "key_answer", "normalise_answer", "rubric_mentions", "word_count",
-]
-
-
-# --------------------------------------------------------------------------- results
+__all__ = ["ItemResult", "QuestionResult", "QuizResult", "canonical", "describe_answer", "format_points",
+           "grade_question", "grade_quiz", "key_answer", "normalise_answer", "rubric_mentions", "word_count"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +60,7 @@ class QuestionResult:
     items: tuple[ItemResult, ...] = ()
     hint: str | None = None
     note: str | None = None
+    full: bool = False  # full points: the question changed after an accepted earlier version was answered
 
     @property
     def needs_review(self) -> bool:
@@ -78,8 +73,11 @@ class QuestionResult:
 
     @property
     def status(self) -> str:
-        """``unanswered``, ``invalid``, ``correct``, ``partial``, ``wrong``, ``saved`` (no
-        verdict: assessed copies) or ``review`` (a reflection, graded by a person)."""
+        """``full`` (full points for a changed question), ``unanswered``, ``invalid``,
+        ``correct``, ``partial``, ``wrong``, ``saved`` (no verdict: assessed copies) or
+        ``review`` (a reflection, graded by a person)."""
+        if self.full:
+            return "full"
         if self.invalid:
             return "invalid"
         if not self.answered:
@@ -101,10 +99,10 @@ class QuizResult:
     results: tuple[QuestionResult, ...] = field(default_factory=tuple)
 
     def __getitem__(self, question_id: str) -> QuestionResult:
-        for result in self.results:
-            if result.question_id == question_id:
-                return result
-        raise KeyError(question_id)
+        found = [r for r in self.results if r.question_id == question_id]
+        if not found:
+            raise KeyError(question_id)
+        return found[0]
 
     @property
     def auto_score(self) -> float:
@@ -124,15 +122,10 @@ class QuizResult:
 
     def score_line(self) -> str:
         """One line for the student: points so far, what is left, what a person grades."""
-        total = len(self.results)
-        parts = []
-        if self.mode == "assessed":
-            parts.append(f"{self.answered} of {total} questions answered and saved")
-        else:
-            parts.append(f"Score: {format_points(self.auto_score)} / {format_points(self.auto_max)} auto-graded points")
-            missing = total - self.answered
-            if missing:
-                parts.append(f"{missing} unanswered")
+        missing = len(self.results) - self.answered
+        parts = [f"{self.answered} of {len(self.results)} questions answered and saved"] if self.mode == "assessed" \
+            else [f"Score: {format_points(self.auto_score)} / {format_points(self.auto_max)} auto-graded points"] + (
+                [f"{missing} unanswered"] if missing else [])
         if self.manual_max:
             parts.append(f"reflections ({format_points(self.manual_max)} points) are graded by your instructor")
         return "; ".join(parts)
@@ -151,29 +144,23 @@ def format_points(value: float | None) -> str:
 
 def grade_quiz(quiz: Quiz, answers: Mapping[str, Any] | None, *, partial_credit: bool = False,
                full_credit: Iterable[str] = ()) -> QuizResult:
-    """Grade every question of ``quiz`` (unknown answer ids are ignored).
-
-    ``partial_credit``: multiple-select questions earn part of their points (instructor
-    keys only: a practice copy knows only whether the whole set is right).
-    ``full_credit``: ids of questions that earn full points whatever the answer (a
-    question that changed after an accepted earlier version was answered)."""
+    """Grade every question of ``quiz`` (unknown answer ids are ignored). ``partial_credit``:
+    multiple-select questions earn part of their points (keys only: a practice copy knows
+    only whether the whole set is right). ``full_credit``: ids of questions that earn full
+    points whatever the answer (changed after an accepted earlier version was answered)."""
     answers = answers if isinstance(answers, Mapping) else {}
-    full_credit = set(full_credit)
-    results = []
-    for question in quiz.questions:
-        result = grade_question(quiz, question, answers.get(question.id), partial_credit=partial_credit)
-        if question.id in full_credit and question.auto_graded:
-            result = _full_credit(result, question)
-        results.append(result)
+    results = [grade_question(quiz, q, answers.get(q.id), partial_credit=partial_credit) for q in quiz.questions]
+    results = [_full_credit(r, q) if q.id in set(full_credit) and q.auto_graded else r
+               for r, q in zip(results, quiz.questions)]
     return QuizResult(quiz_id=quiz.id, quiz_version=quiz.version, mode=quiz.mode, results=tuple(results))
 
 
 def _full_credit(result: QuestionResult, question: Question) -> QuestionResult:
-    from dataclasses import replace
-
-    return replace(result, score=question.points, correct=True, problem=None, hint=None,
-                   feedback="Full points: this question changed after you answered it.",
-                   note="full points (changed question)")
+    """Full points, said the same way everywhere; what the answer was stays in the note."""
+    note = "full points (changed question)" + ("" if result.answered else "; not answered") + (
+        f"; the answer was invalid: {result.problem}" if result.problem else "")
+    return replace(result, score=question.points, correct=True, problem=None, hint=None, full=True, note=note,
+                   feedback="Full points: this question changed after you answered it.")
 
 
 def grade_question(quiz: Quiz, question: Question, raw_answer: Any, *, partial_credit: bool = False) -> QuestionResult:
@@ -182,44 +169,39 @@ def grade_question(quiz: Quiz, question: Question, raw_answer: Any, *, partial_c
     if question.kind == "reflection":
         return _grade_reflection(question, answer, problem, show_rubric=quiz.is_key)
     base = dict(question_id=question.id, kind=question.kind, max_score=question.points)
-    hint = question.hint if quiz.mode != "assessed" else None
     if answer is None:
-        feedback = f"Not a valid answer: {problem}." if problem else "Not answered yet."
-        return QuestionResult(**base, answered=problem is not None, correct=False if problem else None,
-                              score=0.0, feedback=feedback, problem=problem)
+        return QuestionResult(**base, answered=problem is not None, correct=False if problem else None, score=0.0,
+                              feedback=f"Not a valid answer: {problem}." if problem else "Not answered yet.",
+                              problem=problem)
     if quiz.mode == "assessed":
         return QuestionResult(**base, answered=True, correct=None, score=None, answer=answer,
                               feedback="Answer saved: feedback comes with your grade.")
     if question.kind == "choice_per_item":
-        return _grade_items(quiz, question, answer, base, hint)
-    correct = _is_correct(quiz, question, answer)
-    explanation = _explanation(quiz, question, answer, correct)
-    score = question.points if correct else 0.0
-    if correct:
-        feedback = "Correct."
-    elif quiz.is_key:
-        feedback = "Incorrect."
-        if partial_credit and question.kind == "multiple_select":
-            score = _partial_score(question, answer)
-            feedback = f"Partly right: {format_points(score)} of {format_points(question.points)} points." if score else feedback
-    elif question.kind == "multiple_select":
-        feedback = "Not quite: select every option that applies, and only those. Try again."
-    else:
-        feedback = "Not quite. Try again."
-    return QuestionResult(**base, answered=True, correct=correct, score=score, feedback=feedback,
-                          explanation=explanation, answer=answer, hint=None if correct else hint)
+        return _grade_items(quiz, question, answer, base)
+    correct = _matches(quiz, question, canonical(question, answer))
+    score, feedback = (question.points, "Correct.") if correct else (0.0, "Incorrect.")
+    if not correct and quiz.is_key and partial_credit and question.kind == "multiple_select":
+        score = _partial_score(question, answer)
+        feedback = f"Partly right: {format_points(score)} of {format_points(question.points)} points." if score else feedback
+    elif not correct and not quiz.is_key:
+        feedback = ("Not quite: select every option that applies, and only those. Try again."
+                    if question.kind == "multiple_select" else "Not quite. Try again.")
+    return QuestionResult(**base, answered=True, correct=correct, score=score, feedback=feedback, answer=answer,
+                          explanation=_explanation(quiz, question, answer, correct),
+                          hint=None if correct else question.hint)
+
+
+def _matches(quiz: Quiz, question: Question, given: str, item=None) -> bool:
+    """Is ``given`` (canonical) the right answer: the key's, or in a practice copy, its hash?"""
+    if quiz.is_key:
+        return given == (item.answer if item else canonical(question, key_answer(question)))
+    right = item.answer_hash if item else question.answer_hash
+    return answer_hash(quiz.salt, question.id, given, item_id=item.id if item else "") == right
 
 
 def _partial_score(question: Question, answer: list[str]) -> float:
     right, chosen = set(question.answer), set(answer)
-    fraction = max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
-    return round(question.points * fraction, 6)
-
-
-def _is_correct(quiz: Quiz, question: Question, answer: Any) -> bool:
-    if quiz.is_key:
-        return canonical(question, answer) == canonical(question, key_answer(question))
-    return answer_hash(quiz.salt, question.id, canonical(question, answer)) == question.answer_hash
+    return round(question.points * max(0.0, (len(chosen & right) - len(chosen - right)) / len(right)), 6)
 
 
 def _explanation(quiz: Quiz, question: Question, answer: Any, correct: bool) -> str | None:
@@ -230,58 +212,32 @@ def _explanation(quiz: Quiz, question: Question, answer: Any, correct: bool) -> 
     return None
 
 
-def _item_correct(quiz: Quiz, question: Question, item, choice: str | None) -> bool:
-    if choice is None:
-        return False
-    if quiz.is_key:
-        return choice == item.answer
-    return answer_hash(quiz.salt, question.id, choice, item_id=item.id) == item.answer_hash
-
-
-def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict, hint: str | None) -> QuestionResult:
-    rule = question.justification
-    share = question.points / len(question.items)
-    item_results, lines, score = [], [], 0.0
+def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict) -> QuestionResult:
+    rule, share = question.justification, question.points / len(question.items)
+    items, lines = [], []
     for item in question.items:
         entry = answer.get(item.id) or {}
         choice, text = entry.get("choice"), entry.get("justification", "")
-        n_words = word_count(text)
-        justified = (not rule.get("required", True)) or rule["min_words"] <= n_words <= rule["max_words"]
-        correct = _item_correct(quiz, question, item, choice)
-        item_results.append(ItemResult(item.id, choice, correct, justified, text))
-        if correct and justified:
-            score += share
-        label = item.prompt
-        if choice is None:
-            lines.append(f"{label}: not answered.")
-        elif not correct:
-            lines.append(f"{label}: {question.option_text(choice)}: not the best fit." +
-                         (f" {item.explanation}" if quiz.is_key and item.explanation else ""))
-        else:
-            lines.append(f"{label}: {question.option_text(choice)}: right choice." +
-                         (f" {item.explanation}" if quiz.is_key and item.explanation else ""))
+        justified = not rule.get("required", True) or rule["min_words"] <= word_count(text) <= rule["max_words"]
+        correct = choice is not None and _matches(quiz, question, choice, item)
+        items.append(ItemResult(item.id, choice, correct, justified, text))
+        why = f" {item.explanation}" if quiz.is_key and item.explanation else ""
+        lines.append(f"{item.prompt}: not answered." if choice is None else
+                     f"{item.prompt}: {question.option_text(choice)}: "
+                     f"{'right choice' if correct else 'not the best fit'}.{why}")
         if choice is not None and not justified:
-            lines.append(
-                f"{label}: add a one-line justification ({rule['min_words']} to {rule['max_words']} words)."
-            )
-    all_right = all(r.correct and r.justified for r in item_results)
-    if not all_right and not quiz.is_key:
-        lines.append("Try again.")
-    explanation = None
-    if quiz.is_key:
-        explanation = question.explanation
-    elif all(r.correct for r in item_results) and question.explanation_locked:
-        explanation = unlock_explanation(quiz.salt, question.id, canonical(question, answer), question.explanation_locked)
-    return QuestionResult(**base, answered=True, correct=all_right, score=round(score, 6),
-                          feedback=" ".join(lines), explanation=explanation, answer=answer,
-                          items=tuple(item_results),
-                          hint=None if all(r.correct for r in item_results) else hint)
+            lines.append(f"{item.prompt}: add a one-line justification ({rule['min_words']} to {rule['max_words']} "
+                         "words).")
+    all_right, all_chosen = all(r.correct and r.justified for r in items), all(r.correct for r in items)
+    lines += [] if all_right or quiz.is_key else ["Try again."]
+    return QuestionResult(**base, answered=True, correct=all_right, answer=answer, items=tuple(items),
+                          score=round(share * sum(r.correct and r.justified for r in items), 6),
+                          feedback=" ".join(lines), explanation=_explanation(quiz, question, answer, all_chosen),
+                          hint=None if all_chosen else question.hint)
 
 
 def _grade_reflection(question: Question, answer: str | None, problem: str | None, show_rubric: bool) -> QuestionResult:
-    words = word_count(answer)
-    low, high = question.min_words, question.max_words
-    in_range = low <= words <= high
+    words, low, high = word_count(answer), question.min_words, question.max_words
     if problem:
         feedback = f"Not a valid answer: {problem}."
     elif not answer:
@@ -292,9 +248,7 @@ def _grade_reflection(question: Question, answer: str | None, problem: str | Non
         feedback = f"{words} words: too long, keep it to {high} at most."
     else:
         feedback = f"{words} words: within the {low} to {high} word range. Your instructor grades it."
-    return QuestionResult(
-        question_id=question.id, kind="reflection", answered=bool(answer), correct=None, score=None,
-        max_score=question.points, feedback=feedback, answer=answer, problem=problem,
-        word_count=words, in_range=bool(answer) and in_range,
-        rubric_mentioned=rubric_mentions(answer or "", question) if show_rubric else (),
-    )
+    return QuestionResult(question_id=question.id, kind="reflection", answered=bool(answer), correct=None, score=None,
+                          max_score=question.points, feedback=feedback, answer=answer, problem=problem,
+                          word_count=words, in_range=bool(answer) and low <= words <= high,
+                          rubric_mentioned=rubric_mentions(answer or "", question) if show_rubric else ())

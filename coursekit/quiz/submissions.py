@@ -1,25 +1,16 @@
 """Submission files: every Check saves the student's answers; Submit stamps the hand-in.
 
-One JSON file per student and quiz, ``<student>__<quiz>.json``, in the submissions
-folder: the ``directory`` argument, else ``$COURSEKIT_SUBMISSIONS_DIR``, else
-``~/coursekit-submissions`` (the home folder, not the notebook's folder, so answers
-from every notebook and every copy of a notebook end up in one place)::
-
-    {"format": "coursekit-submission/1", "student_id": "s123", "quiz_id": "part1",
-     "quiz_version": "1", "created": ISO, "updated": ISO, "submitted_at": ISO | null,
-     "answers": {question_id: answer},             # the latest answers
-     "question_fingerprints": {question_id: hash}, # what the questions said when answered
-     "history": [{"time": ISO, "event": "check" | "submit", "quiz_version": "1",
-                  "answers": {...}, "shown_score": "..."}]}
+One JSON file per student and quiz, ``<student>__<quiz>.json`` (its format, with an answer
+of each question kind: ``quizzes/README.md``, *Submissions*), in the submissions folder: the
+``directory`` argument, else ``$COURSEKIT_SUBMISSIONS_DIR``, else ``~/coursekit-submissions``
+(so answers from every notebook, and every copy of one, end up in one place).
 
 Writes hold a lock file (``filelock``) for the read-modify-write and replace the file
-atomically, so two notebooks saving at once both land in the history and a crash
-leaves the previous file whole. ``shown_score`` is only what the student saw; grading
-never reads it. ``question_fingerprints`` lets the grader notice a question whose text
-changed after it was answered (see :attr:`coursekit.quiz.model.Question.fingerprint`).
-Reading is bounded (:data:`MAX_SUBMISSION_BYTES`); any failure to read one file is a
-:class:`SubmissionError` naming it, never a crash of a whole class's grading. Timestamps come from the student's machine: for a strict deadline,
-prefer the time your LMS received the file.
+atomically: two notebooks saving at once both land in the history, and a crash leaves the
+previous file whole. ``shown_score`` is only what the student saw; grading never reads it.
+Reading is bounded (:data:`MAX_SUBMISSION_BYTES`); a file that cannot be read is a
+:class:`SubmissionError` naming it. Timestamps come from the student's machine, so grading
+trusts the instructor's collection order over them (:mod:`coursekit.quiz.gradebook.rules`).
 """
 from __future__ import annotations
 
@@ -33,7 +24,7 @@ from typing import Any, Mapping
 
 from coursekit.errors import SubmissionError
 from coursekit.fileio import read_small_text, write_json_atomic
-from coursekit.quiz.schema import Quiz
+from coursekit.quiz.model import Checker, Quiz, anything, list_of, map_of, matches, one_of, parse_time, simple, text
 
 SUBMISSION_FORMAT = "coursekit-submission/1"
 SUBMISSIONS_ENV = "COURSEKIT_SUBMISSIONS_DIR"
@@ -41,22 +32,13 @@ STUDENT_ENV = "COURSEKIT_STUDENT_ID"
 LOCK_TIMEOUT_S = 30
 MAX_SUBMISSION_BYTES = 5_000_000
 
-SUBMISSION_SCHEMA = {
-    "type": "object",
-    "required": ["format", "student_id", "quiz_id", "quiz_version", "answers"],
-    "properties": {
-        "format": {"const": SUBMISSION_FORMAT},
-        "student_id": {"type": "string", "minLength": 1, "maxLength": 64},
-        "quiz_id": {"type": "string", "minLength": 1},
-        "quiz_version": {"type": "string", "minLength": 1},
-        "created": {"type": "string"},
-        "updated": {"type": "string"},
-        "submitted_at": {"type": ["string", "null"]},
-        "answers": {"type": "object"},
-        "question_fingerprints": {"type": "object", "additionalProperties": {"type": "string"}},
-        "history": {"type": "array", "items": {"type": "object"}},
-    },
+_OPTIONAL_TEXT = simple(lambda v: v is None or isinstance(v, str), "expected text or null")
+SUBMISSION_FIELDS = {
+    "format": one_of(SUBMISSION_FORMAT), "student_id": matches(r"(?s)(?=.*\S).{1,64}", "an id of 1 to 64 characters"),
+    "quiz_id": text, "quiz_version": text, "created": text, "updated": text, "submitted_at": _OPTIONAL_TEXT,
+    "answers": map_of(anything), "question_fingerprints": map_of(text), "history": list_of(map_of(anything)),
 }
+_REQUIRED = ("format", "student_id", "quiz_id", "quiz_version", "answers")
 
 
 @dataclass(frozen=True)
@@ -93,24 +75,9 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def parse_time(value: str | None, where: str = "") -> dt.datetime | None:
-    """An ISO 8601 time; one without a zone is taken as UTC."""
-    if value in (None, ""):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise SubmissionError(f"{where}{value!r} is not an ISO 8601 time") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def default_submissions_dir(explicit: str | os.PathLike | None = None) -> Path:
     """``explicit``, else ``$COURSEKIT_SUBMISSIONS_DIR``, else ``~/coursekit-submissions``."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(SUBMISSIONS_ENV):
-        return Path(os.environ[SUBMISSIONS_ENV])
-    return Path.home() / "coursekit-submissions"
+    return Path(explicit or os.environ.get(SUBMISSIONS_ENV) or Path.home() / "coursekit-submissions")
 
 
 def clean_student_id(student_id: str | None) -> str:
@@ -123,9 +90,14 @@ def clean_student_id(student_id: str | None) -> str:
     return text
 
 
+def file_slug(student_id: str) -> str:
+    """The student id as it appears in file names: ``Ana María/7`` -> ``Ana_Mar_a_7``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", student_id.strip()).strip("._") or "student"
+
+
 def submission_path(directory: str | os.PathLike, student_id: str, quiz_id: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", clean_student_id(student_id)).strip("._") or "student"
-    return Path(directory) / f"{slug}__{quiz_id}.json"
+    """``<folder>/<student>__<quiz>.json``: the name grading checks against the ``student_id`` inside."""
+    return Path(directory) / f"{file_slug(clean_student_id(student_id))}__{quiz_id}.json"
 
 
 def _lock(path: Path):
@@ -144,19 +116,10 @@ def _read_raw(path: Path) -> dict:
         raise SubmissionError(f"{path}: not a submission (JSON nested too deeply)") from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise SubmissionError(f"{path}: not a submission ({str(exc).splitlines()[0][:120]})") from exc
-    import jsonschema
-
-    errors = sorted(jsonschema.Draft202012Validator(SUBMISSION_SCHEMA).iter_errors(data),
-                    key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
-        field = ".".join(map(str, error.absolute_path))
-        if error.validator == "required":
-            missing = [f for f in error.validator_value if f not in error.instance]
-            field, problem = missing[0], "required field is missing"
-        else:
-            problem = error.message
-        raise SubmissionError(f"{path}: field '{field or '<root>'}': {problem}")
+    checker = Checker(data, str(path))
+    checker.mapping(data, (), SUBMISSION_FIELDS, _REQUIRED, closed=False)  # other fields are ignored
+    if checker.problems:
+        raise SubmissionError(checker.sorted_problems()[0])
     return data
 
 
@@ -164,18 +127,10 @@ def read_submission(path: str | os.PathLike) -> Submission:
     """A validated submission; :class:`SubmissionError` names the file and field."""
     path = Path(path)
     data = _read_raw(path)
-    return Submission(
-        path=path,
-        student_id=data["student_id"].strip(),
-        quiz_id=data["quiz_id"],
-        quiz_version=data["quiz_version"],
-        answers=data["answers"],
-        created=parse_time(data.get("created"), f"{path}: field 'created': "),
-        updated=parse_time(data.get("updated"), f"{path}: field 'updated': "),
-        submitted_at=parse_time(data.get("submitted_at"), f"{path}: field 'submitted_at': "),
-        history=list(data.get("history") or []),
-        fingerprints=data.get("question_fingerprints"),
-    )
+    times = [parse_time(data.get(name), f"{path}: field '{name}': ", error=SubmissionError)
+             for name in ("created", "updated", "submitted_at")]
+    return Submission(path, data["student_id"].strip(), data["quiz_id"], data["quiz_version"], data["answers"],
+                      *times, list(data.get("history") or []), data.get("question_fingerprints"))
 
 
 def _existing(path: Path, student_id: str, quiz_id: str) -> tuple[dict | None, str]:
@@ -189,23 +144,14 @@ def _existing(path: Path, student_id: str, quiz_id: str) -> tuple[dict | None, s
         os.replace(path, aside)
         return None, f"the previous file could not be read ({exc}); it was kept as {aside.name}"
     if data["student_id"].strip() != student_id or data["quiz_id"] != quiz_id:
-        raise SubmissionError(
-            f"{path}: belongs to student {data['student_id']!r}, quiz {data['quiz_id']!r}; "
-            "use a different submissions folder"
-        )
+        raise SubmissionError(f"{path}: belongs to student {data['student_id']!r}, quiz {data['quiz_id']!r}; "
+                              "use a different submissions folder")
     return data, ""
 
 
-def record_answers(
-    quiz: Quiz,
-    student_id: str,
-    answers: Mapping[str, Any],
-    directory: str | os.PathLike | None = None,
-    *,
-    event: str = "check",
-    shown_score: str | None = None,
-    now: dt.datetime | None = None,
-) -> SavedSubmission:
+def record_answers(quiz: Quiz, student_id: str, answers: Mapping[str, Any], directory: str | os.PathLike | None = None,
+                   *, event: str = "check", shown_score: str | None = None, now: dt.datetime | None = None
+                   ) -> SavedSubmission:
     """Save ``answers`` as the latest and append them to the history (atomic, locked)."""
     student_id = clean_student_id(student_id)
     path = submission_path(default_submissions_dir(directory), student_id, quiz.id)
@@ -214,51 +160,35 @@ def record_answers(
     answers = json.loads(json.dumps(dict(answers)))  # a JSON-safe copy, fails before any write
     with _lock(path):
         data, note = _existing(path, student_id, quiz.id)
-        data = data or {
-            "format": SUBMISSION_FORMAT, "student_id": student_id, "quiz_id": quiz.id,
-            "quiz_version": quiz.version, "created": stamp, "submitted_at": None, "history": [],
-        }
-        entry = {"time": stamp, "event": event, "quiz_version": quiz.version, "answers": answers}
-        if shown_score is not None:
-            entry["shown_score"] = shown_score
-        data.update(quiz_version=quiz.version, updated=stamp, answers=answers,
-                    question_fingerprints=quiz.fingerprints)
-        if event == "submit":
-            data["submitted_at"] = stamp
-        data["history"] = [*data.get("history", []), entry]
+        data = data or {"format": SUBMISSION_FORMAT, "student_id": student_id, "quiz_id": quiz.id,
+                        "quiz_version": quiz.version, "created": stamp, "submitted_at": None, "history": []}
+        entry = {"time": stamp, "event": event, "quiz_version": quiz.version, "answers": answers,
+                 **({"shown_score": shown_score} if shown_score is not None else {})}
+        data.update(quiz_version=quiz.version, updated=stamp, answers=answers, question_fingerprints=quiz.fingerprints,
+                    history=[*data.get("history", []), entry], **({"submitted_at": stamp} if event == "submit" else {}))
         write_json_atomic(path, data)
     return SavedSubmission(path, len(data["history"]), note)
 
 
-def mark_submitted(
-    quiz_id: str,
-    student_id: str,
-    directory: str | os.PathLike | None = None,
-    out: str | os.PathLike | None = None,
-    *,
-    now: dt.datetime | None = None,
-) -> Path:
+def mark_submitted(quiz_id: str, student_id: str, directory: str | os.PathLike | None = None,
+                   out: str | os.PathLike | None = None, *, now: dt.datetime | None = None) -> Path:
     """Stamp ``submitted_at`` on the saved answers and return the file to hand in
     (``out``, a ``.json`` file or a folder, receives a copy when given)."""
     student_id = clean_student_id(student_id)
     path = submission_path(default_submissions_dir(directory), student_id, quiz_id)
     if not path.exists():
-        raise SubmissionError(
-            f"{path}: no saved answers for student {student_id!r}, quiz {quiz_id!r}; press Check in the quiz first"
-        )
+        raise SubmissionError(f"{path}: no saved answers for student {student_id!r}, quiz {quiz_id!r}; press Check "
+                              "in the quiz first")
     stamp = _iso(now or now_utc())
     with _lock(path):
         data = _read_raw(path)
         data["submitted_at"] = data["updated"] = stamp
-        data["history"] = [*data.get("history", []), {
-            "time": stamp, "event": "submit", "quiz_version": data["quiz_version"], "answers": data["answers"],
-        }]
+        data["history"] = [*data.get("history", []), {"time": stamp, "event": "submit",
+                                                      "quiz_version": data["quiz_version"], "answers": data["answers"]}]
         write_json_atomic(path, data)
     if out is None:
         return path
-    target = Path(out)
-    if target.is_dir() or target.suffix.lower() != ".json":  # a folder, made if needed
-        target = target / path.name
+    target = Path(out) if Path(out).suffix.lower() == ".json" and not Path(out).is_dir() else Path(out) / path.name
     if target.resolve() != path.resolve():
         write_json_atomic(target, data)
     return target

@@ -1,36 +1,15 @@
 """The quiz in a notebook: ipywidgets, a Check button, explained feedback, a score line.
 
-``show_quiz("part1")`` displays the quiz; ``build_quiz(...)`` returns the
-:class:`QuizView` without displaying it (tests drive it: set ``.value``, call
-``.click()``, read ``.value``). Feedback is written to widget values (never
-``with out:``), so it looks the same in JupyterLab, under nbval and in pytest.
+``show_quiz("part1")`` displays the quiz; ``build_quiz(...)`` returns the :class:`QuizView`
+(tests set ``.value``, call ``.click()``, read ``.value``). Feedback is written to widget
+values (never ``with out:``), so it looks the same in JupyterLab, under nbval and in pytest.
+Which quiz file is shown: :func:`coursekit.quiz.quizfile.resolve_quiz` (a key found by
+searching the folders is shown as its student copy). Answers are saved on every Check
+(:mod:`coursekit.quiz.submissions`); the student id comes from ``student_id=``, else
+``$COURSEKIT_STUDENT_ID``, else the text box.
 
-Quizzes come from ``quiz_dir``, else ``$COURSEKIT_QUIZ_DIR``, else the nearest
-``quizzes/`` folder (see :func:`coursekit.quiz.schema.find_quiz_dir`). Only an explicit
-location (``quiz_dir`` or the variable) shows an instructor key as it is; a key found by
-searching the folders is shown as its student copy (practice unless its
-``release_mode`` says assessed), so a notebook never shows answers by accident. Answers are saved on every
-Check to the submissions folder (see :mod:`coursekit.quiz.submissions`); the student
-id comes from ``student_id=``, else ``$COURSEKIT_STUDENT_ID``, else the text box.
-
-Stable CSS classes (for browser tests and styling):
-
-==============================  ==========================================================
-``coursekit-quiz``              the whole quiz (also ``coursekit-quiz-<quiz id>``)
-``coursekit-student-id``        the student id text box
-``coursekit-question``          one question's box (also ``coursekit-question-<id>``)
-``coursekit-answer``            a question's input widget(s)
-``coursekit-justification``     the one-line justification boxes (choice per item)
-``coursekit-word-count``        the live word count of a reflection
-``coursekit-hint``              the hint shown after a wrong answer (inside the feedback)
-``coursekit-feedback``          a question's feedback; its state class is one of
-                                ``coursekit-correct``, ``coursekit-incorrect``,
-                                ``coursekit-saved``, ``coursekit-unanswered``
-``coursekit-check``             the Check button
-``coursekit-submit``            the Submit button
-``coursekit-score``             the score line
-``coursekit-status``            where saving reports the file (or ``coursekit-error``)
-==============================  ==========================================================
+Its stable CSS classes (``coursekit-quiz``, ``coursekit-check``, ``coursekit-feedback``...), for
+browser tests and styling, are listed in ``quizzes/README.md`` (*Using a quiz*).
 """
 from __future__ import annotations
 
@@ -41,13 +20,48 @@ from typing import Any
 
 from coursekit.errors import CoursekitError
 from coursekit.quiz.grading import QuestionResult, QuizResult, grade_quiz, word_count
-from coursekit.quiz.schema import Question, Quiz, resolve_quiz
-from coursekit.quiz.widget_style import style_widget
+from coursekit.quiz.model import Question, Quiz
+from coursekit.quiz.quizfile import resolve_quiz
 from coursekit.quiz.submissions import (
     STUDENT_ENV, default_submissions_dir, read_submission, record_answers, submission_path,
 )
 
 STATE_CLASSES = ("coursekit-correct", "coursekit-incorrect", "coursekit-saved", "coursekit-unanswered")
+_MODE_NOTES = {"practice": "Practice: instant feedback; your answers are saved on every Check.",
+               "assessed": "Assessed: your answers are saved on every Check; feedback comes with your grade.",
+               "key": "Instructor copy (answers included)."}
+# The widget carries its CSS (an HTML widget holding a <style>, scoped to .coursekit-quiz), so it looks the
+# same in JupyterLab, Notebook 7 and rendered pages: ipywidgets gives each radio option a fixed one-line
+# height and each checkbox label nowrap, so a long option ran over the next one and hid its button; these
+# rules let options wrap, each with its button at the top left of its own text.
+QUIZ_CSS = """
+.coursekit-quiz .widget-radio-box, .coursekit-quiz .jupyter-widget-radio-box { height: auto; margin-bottom: 0; }
+.coursekit-quiz .widget-radio, .coursekit-quiz .jupyter-widget-radio { width: auto; max-width: 100%; }
+.coursekit-quiz .widget-radio-box label, .coursekit-quiz .jupyter-widget-radio-box label { display: flex;
+  align-items: flex-start; gap: 0.5em; height: auto; min-height: 1.6em; line-height: 1.4; white-space: normal;
+  overflow-wrap: anywhere; padding: 0.15em 0; }
+.coursekit-quiz .widget-radio-box input, .coursekit-quiz .jupyter-widget-radio-box input {
+  order: -1; float: none; flex: none; height: auto; margin: 0.2em 0 0 1px; }
+.coursekit-quiz .widget-checkbox, .coursekit-quiz .jupyter-widget-checkbox {
+  width: auto; max-width: 100%; height: auto; line-height: 1.4; }
+.coursekit-quiz .widget-checkbox .widget-label-basic,
+.coursekit-quiz .jupyter-widget-checkbox .jupyter-widget-label-basic { display: flex; align-items: flex-start;
+  gap: 0.5em; white-space: normal; overflow: visible; line-height: 1.4; padding: 0.15em 0; }
+.coursekit-quiz .widget-checkbox input[type='checkbox'],
+.coursekit-quiz .jupyter-widget-checkbox input[type='checkbox'] { flex: none; align-self: flex-start;
+  margin: 0.2em 0 0 1px; }
+.coursekit-quiz .widget-checkbox .widget-label-basic span,
+.coursekit-quiz .jupyter-widget-checkbox .jupyter-widget-label-basic span { white-space: normal; overflow: visible; }
+.coursekit-quiz .coursekit-item-row { flex-wrap: wrap; gap: 0.3em; }
+.coursekit-quiz .widget-html-content, .coursekit-quiz .jupyter-widget-html-content {
+  white-space: normal; overflow-wrap: anywhere; }
+.coursekit-quiz .coursekit-hint { margin-top: 0.3em; font-style: italic; }
+"""
+
+
+def _style_widget(w):
+    return _classed(w.HTML(value=f"<style>{QUIZ_CSS}</style>", layout=w.Layout(height="0px", margin="0")),
+                    "coursekit-style")
 
 
 def _text(text: str) -> str:
@@ -56,11 +70,9 @@ def _text(text: str) -> str:
 
 
 def _set_state(widget, state: str) -> None:
-    for name in STATE_CLASSES:
-        if name != state and name in widget._dom_classes:
-            widget.remove_class(name)
-    if state not in widget._dom_classes:
-        widget.add_class(state)
+    for name in (n for n in STATE_CLASSES if n != state and n in widget._dom_classes):
+        widget.remove_class(name)
+    widget.add_class(state)
 
 
 def _classed(widget, *classes: str):
@@ -75,20 +87,16 @@ class QuestionView:
     def __init__(self, question: Question, number: int):
         import ipywidgets as w
 
-        self.question = question
+        self.question, q = question, question
         self.inputs: dict[str, Any] = {}
         self.justifications: dict[str, Any] = {}
         self.word_count = None
-        q = question
-        points = f"{q.points:g} point{'s' if q.points != 1 else ''}"
-        header = w.HTML(f"<b>Q{number}.</b> {_text(q.prompt)} <i>({points})</i>")
+        header = w.HTML(f"<b>Q{number}.</b> {_text(q.prompt)} <i>({q.points:g} point{'s' if q.points != 1 else ''})</i>")
         objective = w.HTML(f"<small>Checks: {html.escape(q.objective)}</small>")
         body = self._inputs(w)
         self.feedback = _classed(w.HTML(value=""), "coursekit-feedback", "coursekit-unanswered")
-        self.widget = _classed(
-            w.VBox([header, objective, *body, self.feedback], layout=w.Layout(margin="0 0 1em 0")),
-            "coursekit-question", f"coursekit-question-{q.id}",
-        )
+        self.widget = _classed(w.VBox([header, objective, *body, self.feedback], layout=w.Layout(margin="0 0 1em 0")),
+                               "coursekit-question", f"coursekit-question-{q.id}")
 
     def _inputs(self, w) -> list:
         q = self.question
@@ -133,15 +141,10 @@ class QuestionView:
         """The current answer in submission shape, or ``None`` when nothing is entered."""
         q = self.question
         if q.kind == "multiple_select":
-            chosen = [oid for oid, box in self.inputs.items() if box.value]
-            return chosen or None
+            return [oid for oid, box in self.inputs.items() if box.value] or None
         if q.kind == "choice_per_item":
-            answer = {}
-            for item in q.items:
-                choice, text = self.inputs[item.id].value, self.justifications[item.id].value.strip()
-                if choice is not None or text:
-                    answer[item.id] = {"choice": choice, "justification": text}
-            return answer or None
+            pairs = {i.id: (self.inputs[i.id].value, self.justifications[i.id].value.strip()) for i in q.items}
+            return {k: {"choice": c, "justification": t} for k, (c, t) in pairs.items() if c is not None or t} or None
         value = self.inputs[""].value
         return None if value in (None, "") else value
 
@@ -166,15 +169,11 @@ class QuestionView:
     def show(self, result: QuestionResult) -> None:
         """Write the verdict, the feedback and (when there is one) the explanation."""
         if result.kind == "reflection" or result.correct is None:
-            state = "coursekit-saved" if result.answered else "coursekit-unanswered"
-            mark = ""
-        elif result.correct:
-            state, mark = "coursekit-correct", "&#10004; "
+            state, mark = ("coursekit-saved" if result.answered else "coursekit-unanswered"), ""
         else:
-            state, mark = "coursekit-incorrect", "&#10008; "
+            state, mark = ("coursekit-correct", "&#10004; ") if result.correct else ("coursekit-incorrect", "&#10008; ")
         text = f"{mark}<b>{_text(result.feedback)}</b>"
-        if result.hint:
-            text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>"
+        text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>" if result.hint else ""
         if result.explanation:
             explanation = "<br>".join(_text(line) for line in result.explanation.splitlines())
             text += f"<div class='coursekit-explanation'>{explanation}</div>"
@@ -191,12 +190,10 @@ class QuizView:
         self.quiz = quiz
         self.submissions_dir = default_submissions_dir(submissions_dir)
         self.last_result: QuizResult | None = None
-        self.student = _classed(
-            w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
-                   description="Student ID", placeholder="your student id",
-                   continuous_update=False),  # changes on Enter or leaving the box, not per keystroke
-            "coursekit-student-id",
-        )
+        self.student = _classed(w.Text(value=(student_id or os.environ.get(STUDENT_ENV, "")).strip(),
+                                       description="Student ID", placeholder="your student id",
+                                       continuous_update=False),  # on Enter or leaving the box, not per key
+                                "coursekit-student-id")
         self.questions = [QuestionView(q, i) for i, q in enumerate(quiz.questions, start=1)]
         self.check_button = _classed(w.Button(description="Check", button_style="primary", icon="check"),
                                      "coursekit-check")
@@ -206,15 +203,10 @@ class QuizView:
         self.status = _classed(w.HTML(value=""), "coursekit-status")
         self.check_button.on_click(lambda _: self.check())
         self.submit_button.on_click(lambda _: self.check(event="submit"))
-        notes = {"practice": "Practice: instant feedback; your answers are saved on every Check.",
-                 "assessed": "Assessed: your answers are saved on every Check; feedback comes with your grade.",
-                 "key": "Instructor copy (answers included)."}
-        title = w.HTML(f"<h3>{html.escape(quiz.title)}</h3><small>{notes[quiz.mode]}</small>")
-        self.widget = _classed(
-            w.VBox([style_widget(), title, self.student, *(v.widget for v in self.questions),
-                    w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
-            "coursekit-quiz", f"coursekit-quiz-{quiz.id}",
-        )
+        title = w.HTML(f"<h3>{html.escape(quiz.title)}</h3><small>{_MODE_NOTES[quiz.mode]}</small>")
+        self.widget = _classed(w.VBox([_style_widget(w), title, self.student, *(v.widget for v in self.questions),
+                                       w.HBox([self.check_button, self.submit_button]), self.score, self.status]),
+                               "coursekit-quiz", f"coursekit-quiz-{quiz.id}")
         self._restore()
         # A student who types the id after the quiz appears gets their saved answers back,
         # unless they have already started answering.
@@ -226,10 +218,10 @@ class QuizView:
         display(self.widget)
 
     def question(self, question_id: str) -> QuestionView:
-        for view in self.questions:
-            if view.question.id == question_id:
-                return view
-        raise KeyError(question_id)
+        found = [v for v in self.questions if v.question.id == question_id]
+        if not found:
+            raise KeyError(question_id)
+        return found[0]
 
     def answers(self) -> dict:
         """The answers entered so far, keyed by question id."""
@@ -238,14 +230,12 @@ class QuizView:
 
     def _restore(self) -> None:
         """Prefill the answers this student saved before for this quiz version."""
-        if not self.student.value.strip():
-            return
         try:
             path = submission_path(self.submissions_dir, self.student.value, self.quiz.id)
-            if not path.exists():
-                return
-            saved = read_submission(path)
-        except CoursekitError:
+            saved = read_submission(path) if path.exists() else None
+        except CoursekitError:  # no id entered yet, or a file that cannot be read
+            return
+        if saved is None:
             return
         if saved.quiz_version == self.quiz.version:
             for view in self.questions:
@@ -274,13 +264,9 @@ class QuizView:
             return
         self.status.remove_class("coursekit-error")
         where = html.escape(str(saved.path))
-        if event == "submit":
-            message = f"Submitted. Hand in this file: <code>{where}</code>"
-        else:
-            message = f"Saved to <code>{where}</code> (check {saved.history_length})."
-        if saved.note:
-            message += f"<br>Note: {html.escape(saved.note)}"
-        self.status.value = message
+        message = (f"Submitted. Hand in this file: <code>{where}</code>" if event == "submit" else
+                   f"Saved to <code>{where}</code> (check {saved.history_length}).")
+        self.status.value = message + (f"<br>Note: {html.escape(saved.note)}" if saved.note else "")
 
 
 def build_quiz(quiz, quiz_dir=None, submissions_dir=None, student_id: str | None = None) -> QuizView:

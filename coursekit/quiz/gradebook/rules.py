@@ -1,13 +1,14 @@
-"""Grading rules an instructor sets, in the key's ``grading:`` block or on the command line.
+"""Grading rules (the key's ``grading:`` block, or the command line, which wins) and what they
+make of a graded file: its points (:func:`mark`) and which of a student's files counts (:func:`pick`).
 
-Per quiz: the due date (the key's ``due``, or ``--due [QUIZ=]DATE``), which duplicate
-file wins (``latest`` hand-in by default, ``earliest`` or ``best``), the late penalty
-(``none``, ``zero`` or ``per-day:N`` points, ``per-day:N%`` of the quiz's points, per
-started day late), partial credit for multiple-select questions, and earlier key
-versions whose submissions are still graded (each changed question is regraded against
-the current key, or given full points). Per student: extensions from a CSV file
-(``student_id,quiz,due`` or ``student_id,quiz,days``; an empty quiz or ``*`` means every
-quiz). Command-line values win over the key's.
+Per quiz: the due date, the late penalty (``none``, ``zero``, ``per-day:N`` points or
+``per-day:N%`` of the quiz's points per started day), partial credit, earlier key versions
+still graded (each changed question regraded or given full points), and which file counts:
+``latest`` (default), ``earliest`` or ``best`` (the highest final total: penalty and manual
+points included). The collection order is trusted over the clock of a student's machine: a
+file from a later folder on the command line is later, whatever its timestamps say; within
+one folder the timestamps decide. A late file never replaces on-time work unless
+``late_resubmissions: replace``. Per student: extensions (``student_id,quiz,due|days``).
 """
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from coursekit.errors import PolicyError
-from coursekit.quiz.model import Quiz
+from coursekit.quiz.answers import text_hash
+from coursekit.quiz.gradebook.tables import ManualScore, manual_for, read_csv_rows
+from coursekit.quiz.grading import format_points
+from coursekit.quiz.model import Quiz, parse_time
 
 DUPLICATE_RULES = ("latest", "earliest", "best")
-VERSION_RULES = ("regrade", "full")
+LATE_RESUBMISSION_RULES = ("ignore", "replace")
 _PENALTY = re.compile(r"^(none|zero|per-day:(\d+(?:\.\d+)?)(%?))$")
 
 
@@ -40,30 +44,20 @@ class LatePenalty:
         match = _PENALTY.match(str(text).strip())
         if not match:
             raise PolicyError(f"{where}: {text!r} is not a late penalty; use none, zero, per-day:N or per-day:N%")
-        if match.group(1) in ("none", "zero"):
-            return cls(match.group(1))
-        return cls("per-day", float(match.group(2)), bool(match.group(3)))
-
-    def __str__(self) -> str:
-        if self.rule != "per-day":
-            return self.rule
-        return f"per-day:{self.per_day:g}{'%' if self.percent else ''}"
+        return cls(match[1]) if match[1] in ("none", "zero") else cls("per-day", float(match[2]), bool(match[3]))
 
     def points(self, days_late: int, earned: float, quiz_max: float) -> float:
         """Points taken off ``earned`` for ``days_late`` started days (never below 0)."""
         if days_late <= 0 or self.rule == "none":
             return 0.0
-        if self.rule == "zero":
-            return earned
         per_day = quiz_max * self.per_day / 100 if self.percent else self.per_day
-        return round(min(earned, per_day * days_late), 6)
+        return earned if self.rule == "zero" else round(min(earned, per_day * days_late), 6)
 
 
 def days_late(handed_in: dt.datetime | None, due: dt.datetime | None) -> int:
     """Started days after ``due`` (0 when on time or when either time is unknown)."""
-    if handed_in is None or due is None or handed_in <= due:
-        return 0
-    return math.ceil((handed_in - due).total_seconds() / 86400)
+    late = handed_in is not None and due is not None and handed_in > due
+    return math.ceil((handed_in - due).total_seconds() / 86400) if late else 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +65,7 @@ class QuizRules:
     due: dt.datetime | None = None
     duplicates: str = "latest"
     late_penalty: LatePenalty = LatePenalty()
+    late_resubmissions: str = "ignore"
     partial_credit: bool = False
     earlier_versions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -93,21 +88,12 @@ class Policy:
     def latest_due(self, quiz_id: str) -> dt.datetime | None:
         """The last due date of anyone for this quiz (extensions included)."""
         dues = [self.for_quiz(quiz_id).due] + [d for (_, q), d in self.extensions.items() if q in (quiz_id, "*")]
-        dues = [d for d in dues if d is not None]
-        return max(dues) if dues else None
+        return max((d for d in dues if d is not None), default=None)
 
 
 def parse_due(text: str, where: str = "--due") -> dt.datetime:
-    """An ISO 8601 date or date-time; a bare date means 23:59:59 UTC that day, and a
-    time without a zone is UTC."""
-    text = str(text).strip()
-    try:
-        if len(text) == 10:
-            return dt.datetime.fromisoformat(text).replace(hour=23, minute=59, second=59, tzinfo=dt.timezone.utc)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise PolicyError(f"{where}: {text!r} is not an ISO 8601 date or date-time (e.g. 2026-12-15T23:59+00:00)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    """A date given on the command line or in a CSV (:func:`coursekit.quiz.model.parse_time`)."""
+    return parse_time(text, f"{where}: ", error=PolicyError)
 
 
 def per_quiz(values: Iterable[str], quiz_ids: Iterable[str], option: str) -> tuple[str | None, dict[str, str]]:
@@ -125,19 +111,15 @@ def per_quiz(values: Iterable[str], quiz_ids: Iterable[str], option: str) -> tup
     return everyone, by_quiz
 
 
-def build_policy(
-    key: Mapping[str, Quiz],
-    *,
-    due: Iterable[str] | dt.datetime | None = None,
-    duplicates: str | None = None,
-    late_penalty: Iterable[str] | None = None,
-    partial_credit: bool | None = None,
-    accept_versions: Iterable[str] = (),
-    extensions: str | os.PathLike | None = None,
-) -> Policy:
+def build_policy(key: Mapping[str, Quiz], *, due: Iterable[str] | dt.datetime | None = None,
+                 duplicates: str | None = None, late_penalty: Iterable[str] | None = None,
+                 late_resubmissions: str | None = None, partial_credit: bool | None = None,
+                 accept_versions: Iterable[str] = (), extensions: str | os.PathLike | None = None) -> Policy:
     """The rules for every quiz of ``key``: the key's ``grading:`` block, then these overrides."""
     if duplicates is not None and duplicates not in DUPLICATE_RULES:
         raise PolicyError(f"--duplicates {duplicates!r}: choose one of {', '.join(DUPLICATE_RULES)}")
+    if late_resubmissions is not None and late_resubmissions not in LATE_RESUBMISSION_RULES:
+        raise PolicyError(f"--late-resubmissions {late_resubmissions!r}: choose ignore or replace")
     if isinstance(due, dt.datetime):
         due_all, due_by = due, {}
     else:
@@ -150,19 +132,18 @@ def build_policy(
     for quiz_id, quiz in key.items():
         grading = quiz.grading or {}
         penalty = penalty_by.get(quiz_id) or penalty_text or grading.get("late_penalty") or "none"
-        versions = {str(v["version"]): dict(v.get("changed") or {}) for v in grading.get("earlier_versions") or []}
-        for version in accepted.get(quiz_id, ()):
-            versions.setdefault(version, {})
+        versions = {**{v: {} for v in accepted.get(quiz_id, ())},
+                    **{str(v["version"]): dict(v.get("changed") or {}) for v in grading.get("earlier_versions") or []}}
         rules[quiz_id] = QuizRules(
             due=due_by.get(quiz_id) or due_all or quiz.due,
             duplicates=duplicates or grading.get("duplicates") or "latest",
             late_penalty=LatePenalty.parse(penalty, f"late penalty of {quiz_id}"),
+            late_resubmissions=late_resubmissions or grading.get("late_resubmissions") or "ignore",
             partial_credit=bool(partial_credit) if partial_credit is not None else bool(grading.get("partial_credit")),
             earlier_versions=versions,
         )
     policy = Policy(rules)
-    if extensions:
-        policy.extensions = read_extensions(extensions, policy)
+    policy.extensions = read_extensions(extensions, policy) if extensions else {}
     return policy
 
 
@@ -183,8 +164,6 @@ def _accepted_versions(values: Iterable[str], key: Mapping[str, Quiz]) -> dict[s
 def read_extensions(path: str | os.PathLike, policy: Policy) -> dict[tuple[str, str], dt.datetime]:
     """``{(student, quiz or '*'): new due date}`` from a CSV with ``student_id``, ``quiz``
     and either ``due`` (a date) or ``days`` (added to the quiz's due date)."""
-    from coursekit.quiz.tables import read_csv_rows
-
     path = Path(path)
     rows = read_csv_rows(path, required=("student_id",), option="--extensions")
     out: dict[tuple[str, str], dt.datetime] = {}
@@ -215,3 +194,60 @@ def read_extensions(path: str | os.PathLike, policy: Policy) -> dict[tuple[str, 
                 raise PolicyError(f"{where}: quiz {quiz} has no due date to add {days_text} days to (use --due)")
             out[(student, quiz)] = base + dt.timedelta(days=days)
     return out
+
+
+# --------------------------------------------------------------------------- what a graded file earns
+
+
+@dataclass
+class Marks:
+    """What one graded file earns once the manual scores and the late rule apply."""
+
+    due: dt.datetime | None
+    extended: bool
+    late_days: int
+    manual: dict[str, tuple[ManualScore | None, list[ManualScore]]]  # reflection -> (counted, for other texts)
+    manual_points: float
+    penalty: float
+    total: float
+
+
+def mark(policy: Policy, scores: Iterable[ManualScore], graded, quiz: Quiz) -> Marks:
+    """The :class:`Marks` of ``graded`` (an :class:`~coursekit.quiz.gradebook.intake.Graded`)."""
+    due, extended = policy.due_for(graded.student_id, quiz.id)
+    late = days_late(graded.submission.handed_in_at, due)
+    manual = {r.question_id: manual_for(scores, graded.student_id, quiz.id, r.question_id, text_hash(r.answer))
+              for r in graded.result.results if r.kind == "reflection"}
+    points = sum(m.points for m, _ in manual.values() if m is not None and m.points is not None)
+    earned = graded.result.auto_score + points
+    penalty = policy.for_quiz(quiz.id).late_penalty.points(late, earned, quiz.max_points)
+    return Marks(due, extended, late, manual, points, penalty, earned - penalty)
+
+
+def _order(graded) -> tuple:
+    """Collection order: the submission folder's place on the command line, then the time the
+    student's machine wrote, then the path."""
+    moment = graded.submission.handed_in_at
+    return graded.round, moment.timestamp() if moment else float("-inf"), str(graded.submission.path)
+
+
+def pick(group: list, rules: QuizRules) -> tuple:
+    """``(the file graded, [(another file, why it is not)])`` among one student's files for one
+    quiz, each with its :class:`Marks` set (see the module docstring)."""
+    if rules.duplicates == "best":
+        winner = max(group, key=lambda g: (round(g.marks.total, 6), _order(g)))
+        return winner, [(g, f"duplicate: {winner.submission.path} is graded instead (best total wins: "
+                            f"{format_points(winner.marks.total)} against {format_points(g.marks.total)})")
+                        for g in group if g is not winner]
+    on_time = [g for g in group if not g.marks.late_days]
+    pool = group if rules.late_resubmissions == "replace" or not on_time else on_time
+    winner = (min if rules.duplicates == "earliest" else max)(pool, key=_order)
+    reasons = []
+    for g in (g for g in group if g is not winner):
+        if g not in pool:
+            why = (f"late resubmission: the on-time {winner.submission.path} is graded instead (a late file "
+                   "replaces on-time work only with --late-resubmissions replace)")
+        else:
+            why = f"duplicate: {winner.submission.path} is graded instead ({rules.duplicates} wins)"
+        reasons.append((g, why))
+    return winner, reasons
