@@ -85,9 +85,10 @@ def init() -> None:
         collector.close()
     collector, keep_text = score_collect.make_collector(), score_collect.keeps_text()
     guarded = http_guard.install_from_environment()
-    logger.info("loaded %s (%s labels, max_length %d, fingerprint %s); collection %s; connection guard %s",
-                classifier.model_file, len(classifier.labels), classifier.max_length, classifier.fingerprint,
-                type(collector).__name__ if collector else "off", "on" if guarded else "off")
+    print(f"coursekit score.py: {classifier.model_file} ({len(classifier.labels)} labels, max_length "
+          f"{classifier.max_length}, fingerprint {classifier.fingerprint}); request collection "
+          f"{type(collector).__name__ if collector else 'off'}; slow-client guard {'on' if guarded else 'off'}",
+          flush=True)
 
 
 def score(raw, features: list | None = None) -> dict:

@@ -103,19 +103,26 @@ class LocalCollector:
         self._handle = _closed(self._handle)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._seq += 1
-        path = self.folder / f"{self._prefix}-{int(time.time())}-{self._seq}.jsonl"
-        self._handle, self._size = open(path, "ab", buffering=1 << 16), 0
+        path = self.folder / f"{self._prefix}-{time.time_ns()}-{self._seq}.jsonl"
+        self._handle = open(path, "ab", buffering=1 << 16)
+        self._size = self._handle.tell()
         self.stats["files"] += 1
         self._trim(keep=path)
 
     def _trim(self, keep: Path) -> None:
         """Remove the oldest request logs while the folder holds more than its cap."""
-        files = sorted(self.folder.glob(FILE_PATTERN), key=lambda p: p.stat().st_mtime)
-        total = sum(p.stat().st_size for p in files)
-        for path in files:
+        sizes = {}
+        for path in self.folder.glob(FILE_PATTERN):
+            try:  # another worker may remove a file meanwhile
+                stat = path.stat()
+            except OSError:
+                continue
+            sizes[path] = (stat.st_mtime_ns, stat.st_size)
+        total = sum(size for _, size in sizes.values())
+        for path in sorted(sizes, key=lambda p: sizes[p][0]):
             if total <= self.total_bytes - self.file_bytes or path == keep:
                 break
-            total -= path.stat().st_size
+            total -= sizes[path][1]
             path.unlink(missing_ok=True)
 
 
