@@ -43,35 +43,34 @@ class Requests:
 
 
 class _Columns:
-    """Lists that grow while files are read; :meth:`done` turns them into arrays."""
+    """Lists that grow file by file; :meth:`done` turns them into arrays. Texts are kept as a
+    systematic sample (every ``stride``-th; the stride doubles whenever the sample would pass
+    twice :data:`MAX_TEXT_SAMPLE`), so a million requests cost no more memory than 100,000."""
 
-    def __init__(self, seed: int = 0):
+    def __init__(self):
         self.time, self.status, self.latency, self.models = [], [], [], {}
         self.items = {name: [] for name in ITEM_COLUMNS}
-        self.item_time, self.texts, self.text_seen = [], [], 0
-        self.rng, self.skipped = np.random.default_rng(seed), 0
+        self.item_time, self.texts, self.stride, self.seen, self.skipped = [], [], 1, 0, 0
 
-    def request(self, when: float, status: int, latency: float, model, items) -> None:
-        self.time.append(when)
-        self.status.append(status)
-        self.latency.append(latency)
-        self.models[model] = self.models.get(model, 0) + 1
-        for item in items or ():
-            for name, values in self.items.items():
-                values.append(item.get(name, np.nan))
-            self.item_time.append(when)
-            text = item.get("text")
-            if isinstance(text, str):
-                self._sample_text(text)
-
-    def _sample_text(self, text: str) -> None:
-        self.text_seen += 1  # reservoir sample: every text equally likely to be kept
-        if len(self.texts) < MAX_TEXT_SAMPLE:
-            self.texts.append(text)
-        else:
-            slot = int(self.rng.integers(self.text_seen))
-            if slot < MAX_TEXT_SAMPLE:
-                self.texts[slot] = text
+    def add(self, records: list[dict]) -> None:
+        """Requests in the local format (a list of decoded lines)."""
+        nan = float("nan")
+        self.time += [r["time"] for r in records]
+        self.status += [r["status"] for r in records]
+        self.latency += [r.get("latency_ms", nan) for r in records]
+        for r in records:
+            model = r.get("model")
+            self.models[model] = self.models.get(model, 0) + 1
+        items = [(r["time"], item) for r in records for item in (r.get("items") or ()) if isinstance(item, dict)]
+        for name, values in self.items.items():
+            values += [item.get(name, nan) for _, item in items]
+        self.item_time += [when for when, _ in items]
+        texts = [item["text"] for _, item in items if isinstance(item.get("text"), str)]
+        first = (-self.seen) % self.stride  # keep the global positions that are multiples of the stride
+        self.seen += len(texts)
+        self.texts += texts[first::self.stride]
+        while len(self.texts) > 2 * MAX_TEXT_SAMPLE:
+            self.texts, self.stride = self.texts[::2], self.stride * 2
 
     def done(self, files) -> Requests:
         f = np.asarray
@@ -100,28 +99,37 @@ def read_requests(paths, since: float | None = None) -> Requests:
     """All requests in ``paths`` (local or Azure format, told apart line by line)."""
     files, columns, azure = log_files(paths), _Columns(), {}
     for path in files:
-        with open(path, "rb") as fh:
-            for line in fh:
-                try:
-                    record = json.loads(line)
-                except ValueError:  # a line cut by a crash or a full disk: skipped and counted
-                    columns.skipped += 1
-                    continue
-                if not isinstance(record, dict):
-                    columns.skipped += 1
-                elif "data" in record and "correlationid" in record:
-                    _azure_part(record, azure)
-                elif "status" in record and "time" in record:
-                    when = record["time"]
-                    if since is None or when >= since:
-                        columns.request(when, record["status"], record.get("latency_ms", np.nan),
-                                        record.get("model"), record.get("items"))
-                else:
-                    columns.skipped += 1
-    for when, inputs, outputs in azure.values():
-        if since is None or when >= since:
-            _azure_request(columns, when, inputs, outputs)
+        records = _decoded_lines(path, columns)
+        local = [r for r in records if "status" in r and "time" in r and (since is None or r["time"] >= since)]
+        columns.add(local)
+        for r in records:
+            if "data" in r and "correlationid" in r:
+                _azure_part(r, azure)
+            elif "status" not in r or "time" not in r:
+                columns.skipped += 1
+    joined = [_azure_request(when, inputs, outputs) for when, inputs, outputs in azure.values()
+              if since is None or when >= since]
+    columns.add(joined)
     return columns.done(files)
+
+
+def _decoded_lines(path, columns: _Columns) -> list[dict]:
+    """The file's JSON objects: decoded as one array (fast), else line by line, skipping and
+    counting lines that are cut or not objects (a crash or a full disk mid-line)."""
+    data = Path(path).read_bytes()
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    try:
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        records = []
+        for line in lines:
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                columns.skipped += 1
+    good = [r for r in records if isinstance(r, dict)]
+    columns.skipped += len(records) - len(good)
+    return good
 
 
 def _azure_part(record: dict, parts: dict) -> None:
@@ -133,12 +141,14 @@ def _azure_part(record: dict, parts: dict) -> None:
     entry[1 if kind == "inputs" else 2] = rows
 
 
-def _azure_request(columns: _Columns, when: float, inputs, outputs) -> None:
+def _azure_request(when: float, inputs, outputs) -> dict:
+    """One joined Azure request in the local format."""
     outputs = outputs or [{}]
-    first = outputs[0]
+    first = outputs[0] or {}
     items = [{**(i or {}), **(o or {})} for i, o in zip(inputs or [{}] * len(outputs), outputs)]
-    columns.request(when, int(first.get("status", 200) or 200), float(first.get("latency_ms", np.nan)),
-                    first.get("model"), items if first.get("p_positive") is not None else [])
+    return {"time": when, "status": int(first.get("status", 200) or 200),
+            "latency_ms": float(first.get("latency_ms", float("nan"))), "model": first.get("model"),
+            "items": items if first.get("p_positive") is not None else []}
 
 
 def since_minutes(minutes: float | None) -> float | None:
