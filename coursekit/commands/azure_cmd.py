@@ -92,6 +92,16 @@ def add_parser(subparsers) -> None:
                       help="which container (default: the inference server)")
     logs.set_defaults(func=run_logs)
 
+    _monitor_parser(sub)
+
+    delete = sub.add_parser("delete", help="delete the endpoint so that it stops costing money")
+    _workspace_options(delete)
+    delete.add_argument("--endpoint", default="coursekit-sentiment")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(func=run_delete)
+
+
+def _monitor_parser(sub) -> None:
     monitor = sub.add_parser("monitor", help="create a daily Azure ML monitor (prediction and data drift) of a slot",
                              description="Register the reference profile of MODEL_DIR (monitoring-reference.json, "
                                          "written by `coursekit train`) and create the MonitorSchedule of "
@@ -102,12 +112,6 @@ def add_parser(subparsers) -> None:
     monitor.add_argument("--slot", default="blue", choices=["blue", "green"])
     monitor.add_argument("--email", action="append", default=[], help="who gets the alerts (repeatable)")
     monitor.set_defaults(func=run_monitor)
-
-    delete = sub.add_parser("delete", help="delete the endpoint so that it stops costing money")
-    _workspace_options(delete)
-    delete.add_argument("--endpoint", default="coursekit-sentiment")
-    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    delete.set_defaults(func=run_delete)
 
 
 def _training(args):
