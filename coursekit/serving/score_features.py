@@ -5,7 +5,7 @@ same way at training (the reference profile, :mod:`coursekit.monitoring.referenc
 in the scoring script, so the two can be compared. Part of the endpoint's code folder:
 imports nothing from ``coursekit``.
 
-Per text: ``chars`` (of the text as sent), ``words`` (runs of letters), ``pieces`` (the
+Per text (as the model saw it, after the cleaning training used): ``chars``, ``words`` (runs of letters), ``pieces`` (the
 tokenizer's word pieces the model saw, special tokens left out), ``unk`` (how many of
 them are the unknown token), ``truncated`` (the text was longer than the model reads).
 """
