@@ -166,3 +166,21 @@ def test_bad_input_is_one_line(argv, fragment, capsys, tmp_path, monkeypatch):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert fragment in err and "\n" not in err
+
+
+def test_lesson_streams_are_real_reviews_a_burst_of_one_star_ones(reviews):
+    from coursekit.monitoring.lesson import streams
+    from coursekit.profiles import sample_reviews_path
+
+    texts, labels = reviews
+    splits = {"train": {"text": texts[:400], "label": labels[:400].tolist()},
+              "test": {"text": texts[400:500], "label": labels[400:500].tolist()}}
+    normal, shifted, what = streams(splits, str(sample_reviews_path()))
+    assert normal == texts[400:500] and "one-star" in what and len(shifted) >= 30
+    assert not set(shifted) & set(texts[:400])  # none the model trained on
+    import csv
+
+    stars = {row["text"]: row["stars"] for row in csv.DictReader(open(sample_reviews_path(), encoding="utf-8"))}
+    assert {stars[t] for t in shifted} == {"1"}
+    _, negatives, what = streams(splits, "imdb")  # no star ratings (the full tier): negative reviews
+    assert "negative" in what and all(labels[texts.index(t)] == 0 for t in negatives)
