@@ -15,7 +15,7 @@ from ..serving.score_features import words_of
 from . import stats
 
 THRESHOLDS = {
-    "min_texts": 30,  # below this, no drift verdict
+    "min_texts": 30,  # below this, no drift verdict (nor a latency one: a p99 of a few requests means nothing)
     "p_value": 0.01,  # a drift must be this unlikely under "no change"
     "score_psi": 0.2,  # prediction drift: PSI of P(positive) against the validation split
     "positive_share_shift": 0.15,  # prediction drift: change of the predicted-positive share
@@ -50,7 +50,8 @@ def operations(requests, t: dict) -> dict:
         "per_minute": stats.per_minute(requests.time),
         "latency_ms": latency, "status_counts": {str(k): int(v) for k, v in Counter(requests.status.tolist()).items()},
         "client_error_rate": round(float(np.sum((requests.status >= 400) & (requests.status < 500)) / n), 5) if n else 0,
-        "signals": [_verdict("latency p99 (ms)", latency["p99"], t["latency_p99_ms"]),
+        "signals": [_verdict("latency p99 (ms)", latency["p99"], t["latency_p99_ms"],
+                             enough=int(ok.sum()) >= t["min_texts"]),
                     _verdict("server error rate", rate, t["error_rate"], errors=server_errors)],
     }
 
