@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "coursekit.commands.quiz_cmd",
     "coursekit.commands.export_cmd",
     "coursekit.commands.serve_cmd",
+    "coursekit.commands.monitor_cmd",
     "coursekit.commands.azure_cmd",
 ]
 

@@ -9,14 +9,15 @@ whole block takes about a minute:
 * ``evaluate`` gets ``--bootstrap 20``; ``export`` gets ``--limit 8 --repeats 1 --batch-sizes 1``;
 * ``render`` gets ``--notebooks lessons/tiny.ipynb``: a two-cell lesson instead of the
   course's four notebooks (minutes); it still reuses the model the ``demo`` line trained;
-* ``serve`` gets a free ``--port`` and is stopped with Ctrl-C (SIGINT) once it answers;
+* ``serve`` gets a free ``--port``, scores one review (which ``monitor`` then reads) and is stopped with
+  Ctrl-C (SIGINT);
 * ``quiz submit`` first finds answers saved for the student, as the quiz widget saves them.
 
 Lines that are not run, each with its reason:
 
 * ``source .venv/bin/activate``: the test already runs inside the environment ``make`` built;
 * ``torchrun ...``: two training processes; tests/test_distributed.py runs that path;
-* the cloud lines (``azure train/deploy/invoke/logs/delete``) and the ``--profile full``
+* the cloud lines (``azure train/deploy/invoke/logs/monitor/delete``) and the ``--profile full``
   line need an Azure workspace or the Hugging Face Hub: they must fail at once with a
   one-line error that says what is missing.
 """
@@ -48,7 +49,7 @@ ADDED = {
     "export": ["--limit", "8", "--repeats", "1", "--batch-sizes", "1"],
     "render": ["--notebooks", "lessons/tiny.ipynb"],
 }
-CLOUD = ("azure train", "azure deploy", "azure invoke", "azure logs", "azure delete")
+CLOUD = ("azure train", "azure deploy", "azure invoke", "azure logs", "azure monitor", "azure delete")
 NOT_RUN = {
     "source .venv/bin/activate": "the test runs inside the environment `make` built",
     "torchrun ": "two training processes: tests/test_distributed.py runs that path",
@@ -122,7 +123,12 @@ def _serve(argv: list[str], workdir: Path) -> tuple[int, str, bool]:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as reply:
                     answered = reply.status == 200
-                    break
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/score", method="POST",
+                                                 data=b'{"texts": ["Fits well, soft fabric."]}',
+                                                 headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=30) as reply:  # one request for `monitor` to read
+                    answered = answered and reply.status == 200
+                break
             except OSError:
                 if server.poll() is not None:
                     break

@@ -132,6 +132,42 @@ def test_the_server_stops_itself_when_its_launcher_is_killed(exported, tmp_path)
         proc.kill()  # SIGKILL: the launcher cannot stop anything
         proc.communicate(timeout=30)
     assert _gone(family, within=30), "the server outlived a launcher killed with SIGKILL"
+    assert not list(tmp_path.glob("coursekit-serve-*")), "the server left the launcher's temporary folder behind"
+
+
+def test_abandoned_run_folders_are_swept_at_the_next_start(tmp_path):
+    from coursekit.serving.run_dir import PIDS, STALE_AFTER_S, sweep_stale
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    old, young, foreign = tmp_path / "coursekit-serve-old", tmp_path / "coursekit-serve-young", tmp_path / "coursekit-serve-x"
+    for folder in (old, young, foreign):
+        folder.mkdir()
+    for folder in (old, young):
+        (folder / PIDS).write_text(f"{dead.pid}\n")
+    (tmp_path / "coursekit-serve-live").mkdir()
+    (tmp_path / "coursekit-serve-live" / PIDS).write_text(f"{os.getpid()}\n")
+    past = time.time() - STALE_AFTER_S - 5
+    for folder in (old, foreign, tmp_path / "coursekit-serve-live"):
+        os.utime(folder, (past, past))
+    assert sweep_stale(tmp_path) == [old]  # not the young one, not one of another program, not a live one
+
+
+def test_cli_serve_says_what_it_serves_and_serves_fp32_when_asked(exported, tmp_path):
+    port = free_port()
+    proc = _serve(exported, tmp_path, port, "--precision", "fp32")
+    try:
+        proc.stdout.readline()
+        model_line = proc.stdout.readline()
+        assert "model: model.onnx (fp32, chosen with --precision)" in model_line, model_line
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/score", method="POST",
+                                         data=json.dumps({"texts": ["nice"]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["model"]["file"] == "model.onnx"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
 
 
 def test_cli_keeps_the_log_where_asked(exported, tmp_path):

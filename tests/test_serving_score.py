@@ -259,19 +259,29 @@ def test_score_module_imports_and_scores_without_torch(exported):
     assert done.stdout.strip().endswith("ok")
 
 
+def _endpoint_modules() -> list:
+    """score.py and every module of the serving folder it imports (the deployment uploads the folder)."""
+    return sorted(p for p in SCORE_SCRIPT.parent.glob("*.py")
+                  if p.name == "score.py" or p.name.startswith("score_") or p.name == "http_guard.py")
+
+
 def test_endpoint_environment_lists_every_import_of_score():
-    tree = ast.parse(SCORE_SCRIPT.read_text())
-    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-               for alias in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
-    third_party = sorted(m for m in modules if m not in sys.stdlib_module_names and m != "__future__")
+    local = {p.stem for p in SCORE_SCRIPT.parent.glob("*.py")}
+    modules = set()
+    for path in _endpoint_modules():
+        tree = ast.parse(path.read_text())
+        modules |= {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        modules |= {node.module.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    assert "coursekit" not in modules  # the endpoint has no coursekit install
+    third_party = sorted(m for m in modules - local if m not in sys.stdlib_module_names and m != "__future__")
     distributions = importlib.metadata.packages_distributions()
     env = yaml.safe_load(ENDPOINT_CONDA_FILE.read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     pinned = {line.split("==")[0].lower(): line.split("==")[1] for line in pip}
     for module in third_party:
-        dist = distributions[module][0].lower()
+        dist = ("azureml-ai-monitoring" if module == "azureml" else distributions[module][0]).lower()
         assert dist in pinned, f"{module} ({dist}) is imported by score.py but not in {ENDPOINT_CONDA_FILE.name}"
         assert importlib.metadata.version(dist) == pinned[dist], f"{dist}: tested version differs from the pin"
     assert not {"torch", "transformers"} & set(pinned)

@@ -60,3 +60,19 @@ def test_settings_round_trip_and_refuse_nonsense():
     assert custom.max_concurrent_requests == 6 and custom.ort_threads == DEFAULT_SETTINGS.ort_threads
     with pytest.raises(ValueError, match="workers must be at least 1"):
         ServerSettings(workers=0)
+
+
+def test_azure_request_settings_follow_the_server_deadlines():
+    spec = yaml.safe_load((SPEC_DIR / "deployment-blue.yml").read_text())
+    s = DEFAULT_SETTINGS
+    timeout = spec["request_settings"]["request_timeout_ms"]
+    assert timeout == s.request_timeout_ms > (s.header_timeout_s + s.body_timeout_s) * 1000  # our 408 comes first
+    assert s.max_pending_per_client <= s.max_pending < s.worker_connections
+    from gunicorn.config import Config
+
+    cfg = Config()
+    parsed = cfg.parser().parse_args(shlex.split(s.gunicorn_args()))
+    cfg.set("worker_connections", parsed.worker_connections)
+    assert cfg.worker_connections == s.worker_connections
+    collections = spec["data_collector"]["collections"]
+    assert {"model_inputs", "model_outputs"} <= set(collections)  # what score.py's Azure collector writes

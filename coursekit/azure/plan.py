@@ -57,8 +57,13 @@ def build_plan(training: specs.TrainingOptions | None = None, deployment: specs.
     for name, entity in entities.items():
         specs.validate(entity)
         plan.specs[name] = specs.spec_dict(entity)
+    from . import monitor_specs
+
+    monitor = monitor_specs.MonitorOptions(endpoint=deployment.endpoint, slot=deployment.slot)
+    monitor_specs.validate_schedule(monitor_specs.monitor_schedule(monitor))
+    plan.specs["monitor: schedule"] = monitor_specs.schedule_dict(monitor_specs.monitor_schedule(monitor))
     plan.costs = pricing.estimate([
         (f"endpoint deployment '{deployment.slot}'", deployment.instance_type, deployment.instance_count),
         (f"training job ({training.nodes} node(s), while it runs)", training.gpu_size, training.nodes),
-    ], plan.price_table)
+    ], plan.price_table) + [monitor_specs.cost_line(monitor, plan.price_table)]
     return plan

@@ -33,6 +33,7 @@ PRICE_TABLE = {
         "Standard_F4s_v2": (0.169, 4, 8, 0, ""),
         "Standard_D2as_v4": (0.096, 2, 8, 0, ""),
         "Standard_D4as_v4": (0.192, 4, 16, 0, ""),
+        "Standard_E4s_v3": (0.252, 4, 32, 0, ""),  # serverless Spark of the monitor schedule
         "Standard_NC4as_T4_v3": (0.526, 4, 28, 1, "NVIDIA T4 16 GB"),
         "Standard_NC8as_T4_v3": (0.752, 8, 56, 1, "NVIDIA T4 16 GB"),
         "Standard_NC16as_T4_v3": (1.204, 16, 110, 1, "NVIDIA T4 16 GB"),

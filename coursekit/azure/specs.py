@@ -63,7 +63,7 @@ class DeploymentOptions:
     model: str = "azureml:coursekit-sentiment-onnx:1"
     environment: str = "azureml:coursekit-endpoint:1"
     server: ServerSettings = DEFAULT_SETTINGS
-    request_timeout_ms: int = 5000
+    request_timeout_ms: int | None = None  # default: the server's deadlines + scoring budget (settings.py)
     collect_data: bool = True
 
     @property
@@ -138,15 +138,13 @@ def online_endpoint(name: str = "coursekit-sentiment"):
 
 def online_deployment(options: DeploymentOptions | None = None):
     """One slot (blue or green) of the endpoint: VMs, probes, limits, data collection."""
-    from azure.ai.ml.entities import (CodeConfiguration, DataCollector, DeploymentCollection,
-                                      ManagedOnlineDeployment, OnlineRequestSettings, ProbeSettings)
+    from azure.ai.ml.entities import CodeConfiguration, ManagedOnlineDeployment, OnlineRequestSettings, ProbeSettings
+
+    from .monitor_specs import data_collector
 
     o = options or DeploymentOptions()
-    collector = None
-    if o.collect_data:  # payload logging of requests and responses, for model monitoring
-        collector = DataCollector(collections={"request": DeploymentCollection(enabled="true"),
-                                               "response": DeploymentCollection(enabled="true")},
-                                  sampling_rate=1.0, rolling_rate="hour")
+    # what score.py collects for model monitoring (azure/monitor_specs.py)
+    collector = data_collector(o.server.collect_text) if o.collect_data else None
     return ManagedOnlineDeployment(
         name=o.slot,
         endpoint_name=o.endpoint,
@@ -157,7 +155,7 @@ def online_deployment(options: DeploymentOptions | None = None):
         instance_count=o.instance_count,
         app_insights_enabled=True,
         environment_variables=o.server.environment(),
-        request_settings=OnlineRequestSettings(request_timeout_ms=o.request_timeout_ms,
+        request_settings=OnlineRequestSettings(request_timeout_ms=o.request_timeout_ms or o.server.request_timeout_ms,
                                                max_concurrent_requests_per_instance=o.max_concurrent_requests),
         liveness_probe=ProbeSettings(initial_delay=10, period=10, timeout=2, success_threshold=1, failure_threshold=30),
         readiness_probe=ProbeSettings(initial_delay=10, period=10, timeout=2, success_threshold=1, failure_threshold=3),

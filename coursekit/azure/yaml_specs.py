@@ -19,7 +19,7 @@ DROP = ({}, None, [], "")
 
 def _specs():
     """file name -> (builder, schema name, header comment)."""
-    from . import specs
+    from . import monitor_specs, specs
 
     sample = Path(__file__).resolve().parents[1] / "data" / "sample_reviews.csv"
     return {
@@ -44,6 +44,10 @@ def _specs():
                                  "managedOnlineDeployment",
                                  "The \"green\" slot: deploy a new model here next to a live blue one, shift traffic "
                                  "with `coursekit azure deploy --slot green --traffic 10`."),
+        "monitor-schedule.yml": (monitor_specs.monitor_schedule, "schedule",
+                                 "A daily model monitor of the blue slot: prediction drift (scores in model_outputs) and "
+                                 "data drift (text features in model_inputs) against the reference profile's "
+                                 "validation rows. `coursekit azure monitor` registers the reference and creates it."),
         "compute-gpu.yml": (specs.gpu_cluster, "amlCompute",
                             "A GPU cluster that scales to zero when idle. Low priority is much cheaper but can be "
                             "preempted: the training job runs `coursekit train --resume` and picks up from the last "

@@ -1,4 +1,4 @@
-"""``coursekit azure plan | train | deploy | invoke | logs | delete``."""
+"""``coursekit azure plan | train | deploy | invoke | logs | monitor | delete``."""
 from __future__ import annotations
 
 import argparse
@@ -92,11 +92,26 @@ def add_parser(subparsers) -> None:
                       help="which container (default: the inference server)")
     logs.set_defaults(func=run_logs)
 
+    _monitor_parser(sub)
+
     delete = sub.add_parser("delete", help="delete the endpoint so that it stops costing money")
     _workspace_options(delete)
     delete.add_argument("--endpoint", default="coursekit-sentiment")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(func=run_delete)
+
+
+def _monitor_parser(sub) -> None:
+    monitor = sub.add_parser("monitor", help="create a daily Azure ML monitor (prediction and data drift) of a slot",
+                             description="Register the reference profile of MODEL_DIR (monitoring-reference.json, "
+                                         "written by `coursekit train`) and create the MonitorSchedule of "
+                                         "azureml/monitor-schedule.yml for the slot. Its cost is in `azure plan`.")
+    _workspace_options(monitor)
+    monitor.add_argument("model_dir", help="trained model folder (or its onnx/ folder) holding the reference profile")
+    monitor.add_argument("--endpoint", default="coursekit-sentiment")
+    monitor.add_argument("--slot", default="blue", choices=["blue", "green"])
+    monitor.add_argument("--email", action="append", default=[], help="who gets the alerts (repeatable)")
+    monitor.set_defaults(func=run_monitor)
 
 
 def _training(args):
@@ -230,4 +245,16 @@ def run_delete(args) -> int:
         print("not deleted")
         return 1
     cloud.delete(client, args.endpoint)
+    return 0
+
+
+def run_monitor(args) -> int:
+    """The reference first (a local file: the cheapest check), then the workspace, then the cloud."""
+    from ..azure.monitor_cloud import create_monitor
+    from ..azure.monitor_specs import MonitorOptions
+    from ..monitoring.reference import read_reference
+
+    profile = read_reference(args.model_dir, "MODEL_DIR")
+    options = MonitorOptions(endpoint=args.endpoint, slot=args.slot, emails=list(args.email))
+    create_monitor(_client(args), profile, options)
     return 0

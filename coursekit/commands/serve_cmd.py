@@ -28,6 +28,15 @@ def add_parser(subparsers) -> None:
     p.add_argument("--workers", type=int, help=f"gunicorn worker processes (default: {d.workers})")
     p.add_argument("--http-threads", type=int, help=f"request threads per worker (default: {d.http_threads})")
     p.add_argument("--threads", type=int, help=f"ONNX Runtime threads per worker (default: {d.ort_threads})")
+    p.add_argument("--precision", choices=["int8", "fp32"],
+                   help="which graph to serve (default: the export's choice, int8 when it has one: about 4x faster "
+                        "on a CPU and 4x smaller; on the UCI benchmark it agrees with PyTorch on 99.3%% of 3,000 "
+                        "sentences, held-out accuracy 0.926 vs fp32's 0.923; the start-up line shows this export's "
+                        "own parity figures). fp32 gives PyTorch's predictions exactly")
+    p.add_argument("--collect", metavar="DIR", help="log every request (scores, derived features, latency, status) "
+                                                    "as JSON Lines in DIR for `coursekit monitor` (default: off)")
+    p.add_argument("--no-collect-text", action="store_true",
+                   help="with --collect: keep the review texts out of the logs (only derived features)")
     p.add_argument("--log", help="write the server log to this file and keep it (default: a temporary file, "
                                  "removed when the server stops)")
     p.set_defaults(func=run_serve)
@@ -83,11 +92,13 @@ def run_serve(args: argparse.Namespace) -> int:
     check_port(args.host, args.port, args.allow_privileged_port)  # again: exporting may have taken a while
     with StopRequest() as stop_requested:
         server = start_server(export_dir, port=args.port, host=args.host, workers=args.workers,
-                              threads=args.threads, http_threads=args.http_threads, log_path=args.log, wait=False)
+                              threads=args.threads, http_threads=args.http_threads, log_path=args.log, wait=False,
+                              precision=args.precision, collect_dir=args.collect,
+                              collect_text=not args.no_collect_text)
         try:
             server.wait_until_ready(cancel=stop_requested)
             if not stop_requested():
-                _announce(server, export_dir)
+                _announce(server, export_dir, args)
             while not stop_requested() and server.process.poll() is None:
                 time.sleep(0.2)
             if stop_requested():
@@ -99,12 +110,24 @@ def run_serve(args: argparse.Namespace) -> int:
             server.stop()
 
 
-def _announce(server, export_dir) -> None:
+def _announce(server, export_dir, args) -> None:
+    from ..serving.export_dir import model_file, parity_line
+
     s = server.settings
     example = json.dumps({"texts": ["Great product, fast delivery!"]})
     log = (f"log {server.log_path} (temporary: removed on stop; --log FILE keeps one)" if server.log_is_temporary
            else f"log {server.log_path}")
+    graph, precision = model_file(export_dir, args.precision)
+    chosen = "chosen with --precision" if args.precision else "the export's default; --precision fp32|int8 chooses"
     print(f"serving {export_dir} at {server.score_url} (pid {server.pid}, {log})")
+    print(f"  model: {graph} ({precision}, {chosen})")
+    parity = parity_line(export_dir)
+    if parity:
+        print(f"  {parity}")
+    if args.collect:
+        kept = "derived features only" if args.no_collect_text else "texts, scores and derived features"
+        print(f"  collecting requests in {args.collect} ({kept}); read them with `coursekit monitor {args.collect} "
+              f"--reference MODEL_DIR`")
     print(f"  {s.workers} worker(s) x {s.http_threads} thread(s), {s.ort_threads} ONNX Runtime thread(s) per worker")
     print(f"  health: curl {server.url}/")
     print(f"  score:  curl -X POST {server.score_url} -H 'Content-Type: application/json' -d '{example}'")

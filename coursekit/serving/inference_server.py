@@ -9,7 +9,8 @@ routes) with the bind address it is given, ``127.0.0.1`` unless asked otherwise:
         --entry_script score.py --model_dir EXPORT_DIR --port 5001
 
 With ``--parent-pid`` the server stops itself (gunicorn's graceful stop) when that process
-is gone, so a launcher killed without warning leaves no server behind.
+is gone, so a launcher killed without warning leaves no server behind; with ``--own-dir``
+it removes the launcher's temporary folder when it exits (:mod:`.run_dir`).
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=LOOPBACK, help="address to bind (default: %(default)s)")
     parser.add_argument("--parent-pid", type=int, help="stop when this process (the launcher) is gone")
+    parser.add_argument("--own-dir", help="the launcher's temporary folder: removed when this server exits")
     parser.add_argument("server_args", nargs=argparse.REMAINDER, help="arguments for azmlinfsrv, after --")
     args = parser.parse_args(argv)
     server_args = args.server_args[1:] if args.server_args[:1] == ["--"] else args.server_args
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
+    if args.own_dir:
+        from coursekit.serving.run_dir import own
+
+        own(args.own_dir)
     if args.parent_pid:
         stop_when_parent_exits(args.parent_pid)
     sys.argv = ["azmlinfsrv", *server_args]

@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +24,8 @@ from pathlib import Path
 from ..errors import ServingError
 from . import SCORE_SCRIPT
 from .inference_server import LOOPBACK, exposure_warning
+from .export_dir import resolve_export_dir  # noqa: F401 - where callers import it from
+from .run_dir import make_run_dir
 from .settings import DEFAULT_SETTINGS, ServerSettings
 
 
@@ -35,53 +36,12 @@ def free_port(host: str = LOOPBACK) -> int:
         return sock.getsockname()[1]
 
 
-def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool = True) -> Path:
-    """The exported folder to serve for ``model_dir``.
-
-    ``model_dir`` may be an exported folder (``export.json`` + ``model.onnx``) or a
-    trained model folder; the latter is exported to ``model_dir/onnx`` first, with the
-    max length and cleaning its run card (``coursekit.json``) recorded, and again only
-    when the export no longer matches the weights (the run card's fingerprint; for a
-    folder without a run card, weights newer than the export).
-    """
-    from ..export.from_run import export_is_current, export_trained_model
-    from ..export.manifest import FP32_NAME, is_export_dir
-    from ..runcard import has_run_card
-
-    model_dir = Path(model_dir)
-    if is_export_dir(model_dir):
-        return model_dir
-    if not model_dir.is_dir():
-        raise ServingError(f"{model_dir}: no such folder")
-    if not (model_dir / "config.json").is_file():
-        raise ServingError(f"{model_dir} holds neither an exported model (export.json + model.onnx) nor a "
-                           "trained model (config.json + weights); run `coursekit export` or `coursekit train`")
-    target = model_dir / "onnx"
-    if has_run_card(model_dir):
-        current = export_is_current(model_dir, target)
-    else:
-        weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
-        current = is_export_dir(target) and bool(weights) and (target / FP32_NAME).stat().st_mtime >= max(weights)
-    if current:
-        return target
-    if not export_if_needed:
-        raise ServingError(f"{model_dir} is a trained model that has not been exported; run "
-                           f"`coursekit export {model_dir}`")
-    print(f"exporting {model_dir} to ONNX first: {target}", flush=True)
-    if has_run_card(model_dir):
-        export_trained_model(model_dir, target)
-    else:
-        from ..export import export_onnx
-
-        export_onnx(model_dir, target)
-    return target
-
-
-def server_command(port: int, host: str = LOOPBACK) -> list[str]:
+def server_command(port: int, host: str = LOOPBACK, own_dir: str | os.PathLike | None = None) -> list[str]:
     """The command line that runs ``score.py`` in ``azmlinfsrv`` on ``host:port``
     (workers, threads and limits come from the environment, as on the endpoint)."""
+    owned = ["--own-dir", str(own_dir)] if own_dir else []
     return [sys.executable, "-m", "coursekit.serving.inference_server", "--host", host,
-            "--parent-pid", str(os.getpid()), "--", "--entry_script", str(SCORE_SCRIPT), "--port", str(port)]
+            "--parent-pid", str(os.getpid()), *owned, "--", "--entry_script", str(SCORE_SCRIPT), "--port", str(port)]
 
 
 def server_environment(settings: ServerSettings = DEFAULT_SETTINGS, model_dir: str | os.PathLike | None = None,
@@ -247,17 +207,23 @@ class LocalServer:
 def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host: str = LOOPBACK,
                  workers: int | None = None, threads: int | None = None, http_threads: int | None = None,
                  settings: ServerSettings | None = None, log_path: str | os.PathLike | None = None,
-                 env: dict | None = None, wait: bool = True, ready_timeout: float = 90.0) -> LocalServer:
+                 env: dict | None = None, wait: bool = True, ready_timeout: float = 90.0,
+                 precision: str | None = None, collect_dir: str | os.PathLike | None = None,
+                 collect_text: bool = True) -> LocalServer:
     """Start ``score.py`` in ``azmlinfsrv`` for an exported folder; returns when it answers.
 
     ``settings`` (default :data:`DEFAULT_SETTINGS`, the endpoint's) sets processes, threads
     and limits; ``workers``, ``threads`` (ONNX Runtime threads per worker) and
-    ``http_threads`` override single fields. The server runs in its own process group, which
-    :meth:`LocalServer.stop` ends as a whole. Its output goes to ``log_path``, or to a
-    temporary file that ``stop()`` removes. A host other than loopback prints a plain
-    warning: the local server has no authentication.
+    ``http_threads`` override single fields. ``precision`` (``int8`` or ``fp32``) picks the
+    graph, else the export's default. ``collect_dir`` turns request collection on (JSON
+    Lines for ``coursekit monitor``; ``collect_text=False`` keeps the texts out). The server
+    runs in its own process group, which :meth:`LocalServer.stop` ends as a whole. Its output
+    goes to ``log_path``, or to a temporary file that ``stop()`` removes (as does the server
+    itself when it exits). A host other than loopback prints a plain warning: the local
+    server has no authentication.
     """
     from ..export.manifest import is_export_dir
+    from .export_dir import model_file
 
     export_dir = Path(export_dir)
     if not is_export_dir(export_dir):
@@ -265,17 +231,23 @@ def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host
                            "run `coursekit export` first or pass a trained model folder to `coursekit serve`")
     settings = (settings or DEFAULT_SETTINGS).with_changes(workers=workers, ort_threads=threads,
                                                            http_threads=http_threads)
+    extra = dict(env or {})
+    if precision is not None:
+        extra["COURSEKIT_ONNX_MODEL"] = model_file(export_dir, precision)[0]
+    if collect_dir is not None:
+        extra.update(COURSEKIT_COLLECT="local", COURSEKIT_COLLECT_DIR=str(Path(collect_dir).resolve()),
+                     COURSEKIT_COLLECT_TEXT="1" if collect_text else "0")
     port = port or free_port(host)
     warning = exposure_warning(host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    run_dir = Path(tempfile.mkdtemp(prefix="coursekit-serve-"))
+    run_dir = make_run_dir()
     log_path = Path(log_path) if log_path else run_dir / "server.log"
     try:
         handle = open(log_path, "ab")
         model_dir = mount_like_azure(export_dir, run_dir)
-        process = subprocess.Popen(server_command(port, host), stdout=handle, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=server_environment(settings, model_dir, env),
+        process = subprocess.Popen(server_command(port, host, run_dir), stdout=handle, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=server_environment(settings, model_dir, extra),
                                    start_new_session=True)
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -148,6 +148,9 @@ def train_and_record(prepared: PreparedData, config: TrainConfig, tier: str, tra
     config.extras.update({"profile": tier, "data": prepared.source})
     result = train_model(encoded if trainer is not None else prepared.splits, config, trainer=trainer)
     write_run_record(result, tier, prepared, config)
+    from ..monitoring.reference import reference_after_training  # issue 28: what the monitor compares with
+
+    reference_after_training(config.output_dir, prepared.splits)
     return result
 
 
