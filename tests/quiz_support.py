@@ -82,3 +82,13 @@ def hand_in(root: Path, quiz: Quiz, student: str, answers: dict, when, submit: b
     if submit:
         mark_submitted(quiz.id, student, target, now=when)
     return submission_path(target, student, quiz.id)
+
+
+def course_points(key: dict[str, Quiz], part: str = "max_points") -> str:
+    """The course's total of one kind of points (``auto_max`` or ``max_points``), as the gradebook writes it."""
+    return f"{sum(getattr(quiz, part) for quiz in key.values()):g}"
+
+
+def points_possible(key: dict[str, Quiz]) -> list[str]:
+    """Each quiz's possible points in key order, as an LMS import file writes them."""
+    return [f"{key[name].max_points:g}" for name in sorted(key)]

@@ -17,7 +17,7 @@ import re
 import shutil
 
 import yaml
-from quiz_support import QUIZ_DIR, correct_answers, hand_in, reflection, wrong_answers
+from quiz_support import QUIZ_DIR, correct_answers, course_points, hand_in, points_possible, reflection, wrong_answers
 
 from coursekit.cli import main
 from coursekit.quiz.quizfile import load_quizzes
@@ -193,7 +193,7 @@ def test_the_second_term(tmp_path, capsys):
            "another file of the same student" in printed
     _check_the_gradebook(_rows(out), grades)
     _check_the_rejected(grades, r1, r2, r3)
-    _check_canvas(grades / "gradebook_canvas.csv")
+    _check_canvas(grades / "gradebook_canvas.csv", key)
 
     # -- the same command again: nothing changed, no backup; without --manual: refused, naming --manual
     backups = sorted(grades.glob("*.backup-*"))
@@ -216,7 +216,7 @@ def test_the_second_term(tmp_path, capsys):
     assert _rows(out)["s003"]["manual_review"] == "" and "scored without a text_hash" in _rows(out)["s003"]["part3:notes"]
 
     _late_work_policies(tmp_path, everything)
-    _feedback_pages(tmp_path, everything)
+    _feedback_pages(tmp_path, everything, key)
     _no_roster_no_formula(tmp_path, r1, r2, r3, dues)
 
 
@@ -283,11 +283,11 @@ def _check_the_rejected(grades, r1, r2, r3) -> None:
     assert rejected[str(r1 / "mallory__part1.json")]["student_id"] == "s008"
 
 
-def _check_canvas(path) -> None:
+def _check_canvas(path, key) -> None:
     with path.open(newline="", encoding="utf-8") as handle:
         canvas = list(csv.reader(handle))
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert canvas[1] == ["Points Possible", "", "", "", "", "7", "11", "9", "5"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", *points_possible(key)]
     assert canvas[2] == ["Ångström, Åsa", "201", "s001", "aangstrom", "Sec 1", "7", "10", "8.5", ""]
     assert canvas[8] == ["Kowalski, Piotr", "207", "s007", "pkowalski", "Sec 2", "", "", "", ""]
     assert canvas[9] == ["Lee, Mallory", "208", "s008", "mallory", "Sec 2", "", "", "", ""]
@@ -319,14 +319,14 @@ def _late_work_policies(tmp_path, everything) -> None:
     assert [r.split(",")[0] for r in template.read_text().splitlines()[1:]] == ["s006"]
 
 
-def _feedback_pages(tmp_path, everything) -> None:
+def _feedback_pages(tmp_path, everything, key) -> None:
     out = tmp_path / "feedback"
     assert main(["quiz", "feedback", *map(str, everything), "--out", str(out), "--now", "2026-12-20T00:00+00:00"]) == 0
     s004 = html.unescape((out / "s004.html").read_text())
     assert "right choice, but no points: it needs a one-line justification of 3 to 40 words" in s004
     s002 = html.unescape((out / "s002.html").read_text())
     assert "Points: 1 / 1 (full points: the question changed after you answered it)" in s002
-    assert "Total: 3.2 / 9" in s002 and "Total over all quizzes: 20.7 / 32" in s002
+    assert "Total: 3.2 / 9" in s002 and f"Total over all quizzes: 20.7 / {course_points(key)}" in s002
 
 
 def _no_roster_no_formula(tmp_path, r1, r2, r3, dues) -> None:
