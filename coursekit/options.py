@@ -9,24 +9,12 @@ live here, and every option, default and help text still comes from the dataclas
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import MISSING, fields
 from pathlib import Path
 
 from .errors import ConfigError
-from .fileio import read_small_text
-
-
-def option_name(f) -> str:
-    """The option that sets field ``f`` (booleans that default to True are turned off with --no-...)."""
-    if f.metadata.get("option"):
-        return f.metadata["option"]
-    name = f.name.replace("_", "-")
-    if f.name == "has_header":
-        return "--no-header"
-    if isinstance(f.default, bool) and f.default is True:
-        return f"--no-{name}"
-    return f"--{name}"
+from .settings_files import load_settings_file  # the one safe YAML/JSON reader
+from .train.config import option_name
 
 
 def _default_text(f) -> str:
@@ -79,11 +67,6 @@ def values_from_args(args: argparse.Namespace, cls) -> dict:
             if getattr(args, f.name, None) is not None}
 
 
-# A --config file is a short list of settings: read it within limits, so a crafted file
-# cannot hang or exhaust memory (the same rules as quiz files, coursekit.quiz.loading).
-MAX_CONFIG_BYTES = 100_000
-MAX_CONFIG_DEPTH = 20
-
 # Settings that must be above zero, and those that may be zero (a setting not listed takes any value).
 POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length"}
 NON_NEGATIVE = {"weight_decay", "seed", "max_steps", "save_steps", "early_stopping_patience",
@@ -94,8 +77,8 @@ AT_LEAST = {"dataloader_workers": -1}
 def read_config_file(path: str | Path, *classes) -> dict:
     """Settings from a YAML or JSON file whose keys are field names of ``classes``.
 
-    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases (``*name``, the "billion
-    laughs" expansion), nesting at most :data:`MAX_CONFIG_DEPTH` deep; every value must
+    Read by :func:`~coursekit.settings_files.load_settings_file`: at most 100 kB, UTF-8, no YAML aliases (``*name``, the "billion
+    laughs" expansion), bounded nesting; every value must
     have its setting's type and range. Each failure is a one-line :class:`ConfigError`.
     """
     path = Path(path)
@@ -119,27 +102,6 @@ def read_config_file(path: str | Path, *classes) -> dict:
     return values
 
 
-def load_settings_file(path: str | Path, option: str = "--config", error: type[Exception] = ConfigError):
-    """The parsed content of a small YAML or JSON file, read safely.
-
-    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases, bounded nesting; any failure is
-    one line of ``error`` that starts with ``option PATH``.
-    """
-    path = Path(path)
-    is_json = path.suffix.lower() == ".json"
-    text = read_small_text(path, limit=MAX_CONFIG_BYTES, what="a settings file", error=error, prefix=f"{option} {path}")
-    try:
-        return _parse_json(text) if is_json else _parse_yaml(text)
-    except ConfigError as exc:
-        raise error(f"{option} {path}: {exc}") from exc
-    except RecursionError as exc:
-        raise error(f"{option} {path}: nested too deeply to be a settings file") from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault, said in one line
-        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
-        raise error(f"{option} {path}: not valid {'JSON' if is_json else 'YAML'} ({first}); "
-                    "fix the file") from exc
-
-
 def config_keys(*classes) -> dict[str, str]:
     """Key -> field name for a --config file: each setting's field name, and its option names
     (``lr``, ``output``, ``patience``...) except the ``--no-...`` switches."""
@@ -151,32 +113,6 @@ def config_keys(*classes) -> dict[str, str]:
                 if not option.startswith("--no-"):
                     keys.setdefault(option.lstrip("-").replace("-", "_"), f.name)
     return keys
-
-
-def _parse_json(text: str):
-    def no_constants(name: str):
-        raise ConfigError(f"{name} is not a number JSON allows")
-
-    return json.loads(text, parse_constant=no_constants)
-
-
-def _parse_yaml(text: str):
-    import yaml
-
-    class ConfigLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise ConfigError(f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not "
-                                  "allowed; write the value out")
-            return super().compose_node(parent, index)
-
-        def fetch_flow_collection_start(self, TokenClass):
-            if self.flow_level >= MAX_CONFIG_DEPTH:  # refuse [[[[... at once, not after scanning it all
-                raise ConfigError(f"line {self.line + 1}: nested deeper than {MAX_CONFIG_DEPTH} levels")
-            return super().fetch_flow_collection_start(TokenClass)
-
-    return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def check_values(values: dict, *classes, source: str | None = None) -> None:
