@@ -131,16 +131,34 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def _acquire(path: Path, folder: Path, option: str) -> int:
-    import fcntl
+def _try_lock(fd: int) -> bool:
+    """Lock ``fd`` without waiting: ``flock`` (POSIX), else the first byte with ``msvcrt`` (Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
 
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _acquire(path: Path, folder: Path, option: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip()
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 200).decode("utf-8", "replace").strip()
+            except OSError:  # a region locked on Windows cannot be read
+                holder = ""
             os.close(fd)
             raise OutputBusyError(f"{option} {folder} is being written by another coursekit command "
                                   f"({holder or 'still starting'}); wait until it ends or choose another "
@@ -157,7 +175,7 @@ def _acquire(path: Path, folder: Path, option: str) -> int:
 
 
 def _release(path: Path, fd: int) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # gone already, or open elsewhere on Windows (then it stays, unlocked)
         path.unlink()  # while still locked: a process that opened it meanwhile sees it gone and retries
     os.close(fd)
 
