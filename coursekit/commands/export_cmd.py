@@ -141,7 +141,7 @@ def run_export(args: argparse.Namespace) -> int:
     check_can_write(output)
     with output_lock(output):
         result, report = _export(args, folder, output, parity, batch_sizes)
-    _print_export(args, output, result)
+    _print_export(args, output, result, "from the run card" if folder.card else "no run card: the fallback")
     if report is not None:
         from ..export import format_parity_table
 
@@ -177,11 +177,11 @@ def _export(args, folder, output: Path, parity, batch_sizes):
     return result, report
 
 
-def _print_export(args, output: Path, result) -> None:
+def _print_export(args, output: Path, result, settings_from: str) -> None:
     manifest = result.manifest
     fusion = manifest["fusion"]
     print(f"exported {args.model_dir} → {output} (max length {manifest.get('max_length')}, "
-          f"cleaning {'on' if manifest.get('clean_text') else 'off'}, from the run card)")
+          f"cleaning {'on' if manifest.get('clean_text') else 'off'}, {settings_from})")
     for kind, path in result.files.items():
         print(f"  {kind}: {path.name} ({path.stat().st_size / 1e6:.1f} MB)")
     print(f"  inputs: {', '.join(manifest['inputs'])} (dynamic batch and sequence axes)")
