@@ -136,7 +136,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from coursekit.export import StepProgress, format_parity_table, parity_report
-    from coursekit.export.from_run import export_trained_model
+    from coursekit.export import export_trained_model
 
     work = Path(args.work_dir)
     model_dir = Path(args.model_dir) if args.model_dir else train_uci_model(work / "uci-model", args.epochs, args.seed)

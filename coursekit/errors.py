@@ -29,6 +29,10 @@ class OutputExistsError(CoursekitError, FileExistsError):
     """An output folder already holds results that a run would replace (names the fixing option)."""
 
 
+class OutputBusyError(CoursekitError, RuntimeError):
+    """Another coursekit command is writing the same output folder right now (one writer at a time)."""
+
+
 class RunCardError(CoursekitError, ValueError):
     """A model folder without a readable run card, or one that no longer matches its data or model."""
 

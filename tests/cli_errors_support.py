@@ -95,7 +95,7 @@ def _build_tiny_model(tmp_path_factory) -> Path:
 
     from coursekit.labels import ID2LABEL, LABEL2ID
     from coursekit.progress import configure_quiet_libraries
-    from coursekit.runcard import write_run_card
+    from coursekit.model_folder import write_run_card
     from coursekit.train.config import TrainConfig
     from coursekit.train.pipeline import prepare_data
     from coursekit.train.record import build_run_card

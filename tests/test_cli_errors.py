@@ -218,7 +218,7 @@ def test_evaluate_and_export_refuse_bad_model_folders(model_folders, tmp_path, c
             refused(["evaluate", folder, "--output", tmp_path / "r"], capsys, "no run card", "--data")
             data = tmp_path / "d.csv"
             data.write_text(training_rows(8))
-            refused(["evaluate", folder, "--data", data, "--output", tmp_path / "r"], capsys, "no config.json")
+            refused(["evaluate", folder, "--data", data, "--output", tmp_path / "r"], capsys, "config.json is missing")
         elif name == "missing":
             refused(["evaluate", folder, "--output", tmp_path / "r"], capsys, "does not exist")
         else:
@@ -243,9 +243,11 @@ def test_evaluate_refuses_bad_options(tiny_model, tmp_path, capsys, argv, fragme
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--batch-sizes", "1,x"], "--batch-sizes '1,x'"),
-    (["--batch-sizes", "0"], "--batch-sizes"),
-    (["--repeats", "0"], "--repeats must be at least 1"),
+    (["--benchmark", "--batch-sizes", "1,x"], "--batch-sizes '1,x'"),
+    (["--benchmark", "--batch-sizes", "0"], "--batch-sizes"),
+    (["--benchmark", "--repeats", "0"], "--repeats must be at least 1"),
+    (["--repeats", "3"], "--repeats sets how engines are timed, which export does only with --benchmark"),
+    (["--benchmark", "--no-report"], "--benchmark times the engines of the parity check"),
     (["--limit", "-1"], "--limit must be at least 1"),
     (["--max-length", "0"], "--max-length must be at least 1"),
 ])

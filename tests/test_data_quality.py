@@ -131,21 +131,21 @@ def test_cli_train_passes_label_map_and_records_the_data_report(tmp_path, monkey
     assert main(["train", "--data", str(path), "--label-column", "stars", "--output", str(tmp_path / "m"),
                  "--label-map", "1 star=0,3 stars=skip,5 stars=1"]) == 0
     assert sum(len(s) for s in seen["splits"].values()) == 20
-    from coursekit.runcard import read_run_card
+    from coursekit.model_folder import read_run_card
 
     assert read_run_card(tmp_path / "m").dropped["counts"] == {"label_skipped": 10, "empty": 1}
 
 
 def test_evaluate_loads_data_with_label_map(tmp_path):
     from coursekit.cli import build_parser
-    from coursekit.commands.evaluate_cmd import _card_or_defaults, _load_data
+    from coursekit.commands.evaluate_cmd import _load_data, model_folder_for
 
     path = tmp_path / "r.csv"
     path.write_text("text,label\n" + "".join(f"nice {i},yes\nbad {i},no\n" for i in range(5)) + "nice 1,yes\n")
     args = build_parser().parse_args(["evaluate", "model", "--data", str(path), "--output", str(tmp_path / "o"),
                                       "--label-map", "no=0,yes=1"])
-    card = _card_or_defaults(tmp_path / "model", args)  # a model without a run card: announced defaults
-    dataset, part, note = _load_data(args, card, tmp_path / "model")
+    folder = model_folder_for(tmp_path / "model", args)  # a model without a run card: the announced fallback
+    dataset, part, note = _load_data(args, folder)
     assert len(dataset) == 10 and part == "all" and "10 rows" in note  # the duplicate row is dropped
 
 

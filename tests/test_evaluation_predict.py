@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from coursekit.errors import EvaluationError
-from coursekit.evaluation.predict import Predictions, load_trained_model, positive_index, predict
+from coursekit.evaluation.predict import Predictions, positive_index, predict
+from coursekit.model_folder import ModelFolder
 from evaluation_helpers import save_untrained_classifier
 
 TEXTS = [
@@ -43,14 +44,14 @@ def test_predict_from_a_folder_matches_the_model_text_by_text(model_dir):
     assert result.texts == TEXTS
     assert result.y_true.tolist() == LABELS
     assert result.extra == {"domain": ["x"] * 4 + ["y"] * 3}
-    model, tokenizer = load_trained_model(model_dir)
+    model, tokenizer = ModelFolder(model_dir).load()
     # Batching sorts texts by length and pads: the order and values must still match.
     np.testing.assert_allclose(result.y_prob, _one_by_one(model, tokenizer, TEXTS), atol=1e-5)
     assert result.y_pred.tolist() == (result.y_prob >= 0.5).astype(int).tolist()
 
 
 def test_pair_and_folder_agree_and_threshold_applies(model_dir):
-    model, tokenizer = load_trained_model(model_dir)
+    model, tokenizer = ModelFolder(model_dir).load()
     from_pair = predict((model, tokenizer), TEXTS, batch_size=16, progress=False)
     from_kw = predict(model, TEXTS, tokenizer=tokenizer, batch_size=1, threshold=0.0, progress=False)
     np.testing.assert_allclose(from_pair.y_prob, from_kw.y_prob, atol=1e-5)
@@ -85,7 +86,7 @@ def test_positive_index_follows_label2id():
 def test_bad_model_folders_and_inputs(tmp_path, model_dir):
     with pytest.raises(EvaluationError, match="does not exist"):
         predict(tmp_path / "missing", TEXTS)
-    with pytest.raises(EvaluationError, match="no config.json"):
+    with pytest.raises(EvaluationError, match="config.json is missing"):
         predict(tmp_path, TEXTS)
     with pytest.raises(EvaluationError, match="no text column 'text'"):
         predict(model_dir, pd.DataFrame({"body": TEXTS}))

@@ -10,7 +10,8 @@ from sklearn import metrics as skm
 
 from coursekit.cli import main
 from coursekit.evaluation.predict import Predictions, predict
-from coursekit.evaluation.report import analyse, load_history, write_report
+from coursekit.evaluation.report import analyse, write_report
+from coursekit.model_folder import load_history
 from evaluation_helpers import save_untrained_classifier, toy_reviews, write_csv
 
 HISTORY = [

@@ -330,7 +330,7 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
 
     out = tmp_path / "onnx"
     rc = main(["export", str(distilbert_dir), "--output", str(out), "--max-length", "32", "--limit", "12",
-               "--repeats", "2", "--batch-sizes", "1,2", "--seq-len", "32", "--threads", "1"])
+               "--benchmark", "--repeats", "2", "--batch-sizes", "1,2", "--seq-len", "32", "--threads", "1"])
     captured = capsys.readouterr()
     assert rc == 0
     assert "ONNX Runtime fp32" in captured.out and "ONNX Runtime int8" in captured.out
@@ -351,6 +351,23 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
     assert read_manifest(out)["max_length"] == 32
 
 
+def test_cli_export_checks_parity_but_times_only_with_benchmark(tmp_path, distilbert_dir, capsys):
+    """Issue 23 item 6: `coursekit export` exports and checks parity; the latency table is opt-in. A
+    re-export without the report removes the parity report of the model it replaced (issue 24 item 5)."""
+    from coursekit.cli import main
+
+    out = tmp_path / "onnx"
+    assert main(["export", str(distilbert_dir), "--output", str(out), "--max-length", "16", "--limit", "6"]) == 0
+    captured = capsys.readouterr()
+    steps = [line.split("] ", 1)[1] for line in captured.err.splitlines() if line.endswith("...")]
+    assert steps[-1] == "checking parity on 6 texts ..." and not any("timing" in s for s in steps)
+    assert "ONNX Runtime int8" in captured.out and "p50" not in captured.out and "speedup" not in captured.out
+    parity = json.loads((out / "parity.json").read_text())
+    assert parity["latency_ms"] == {"pytorch": {}, "onnx_fp32": {}, "onnx_int8": {}} and "not timed" in parity["timing"]
+    assert main(["export", str(distilbert_dir), "--output", str(out), "--max-length", "16", "--no-report"]) == 0
+    assert not (out / "parity.json").exists()  # the old report described the export this one replaced
+
+
 def test_cli_export_without_int8_or_report(tmp_path, distilbert_dir, capsys):
     from coursekit.cli import main
 
@@ -363,8 +380,9 @@ def test_cli_export_without_int8_or_report(tmp_path, distilbert_dir, capsys):
 
 @pytest.mark.parametrize("args, problem", [
     (["--no-report"], "no such model folder"),
-    (["--rounds", "0"], "--rounds must be at least 1"),
-    (["--spinning", "--rounds", "-2"], "--rounds must be at least 1"),
+    (["--benchmark", "--rounds", "0"], "--rounds must be at least 1"),
+    (["--benchmark", "--spinning", "--rounds", "-2"], "--rounds must be at least 1"),
+    (["--spinning"], "--spinning sets how engines are timed, which export does only with --benchmark"),
     (["--int8-outlier-ratio", "-1"], "--int8-outlier-ratio must be 0 (quantize every product) or more"),
 ])
 def test_cli_export_error_is_one_line(tmp_path, capsys, distilbert_dir, args, problem):

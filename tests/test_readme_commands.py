@@ -6,7 +6,7 @@ whole block takes about a minute:
 
 * ``demo`` and ``train`` get ``--max-samples 48 --max-steps 2`` (a two-step fine-tune),
   ``train`` also ``--max-length 32`` (the ``--literal`` line pads every text to it);
-* ``evaluate`` gets ``--bootstrap 20``; ``export`` gets ``--limit 8 --repeats 1 --batch-sizes 1``;
+* ``evaluate`` gets ``--bootstrap 20``; ``export`` gets ``--limit 8`` (it times nothing without ``--benchmark``);
 * ``render`` gets ``--notebooks lessons/tiny.ipynb``: a two-cell lesson instead of the
   course's four notebooks (minutes); it still reuses the model the ``demo`` line trained;
 * ``serve`` gets a free ``--port``, scores one review (which ``monitor`` then reads) and is stopped with
@@ -46,7 +46,7 @@ ADDED = {
     "demo": TINY_TRAINING,
     "train": [*TINY_TRAINING, "--max-length", "32"],
     "evaluate": ["--bootstrap", "20"],
-    "export": ["--limit", "8", "--repeats", "1", "--batch-sizes", "1"],
+    "export": ["--limit", "8"],
     "render": ["--notebooks", "lessons/tiny.ipynb"],
 }
 CLOUD = ("azure train", "azure deploy", "azure invoke", "azure logs", "azure monitor", "azure delete")

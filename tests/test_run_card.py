@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from coursekit.profiles import sample_reviews_path
-from coursekit.runcard import RUN_CARD_FILE, read_run_card
+from coursekit.model_folder import RUN_CARD_FILE, ModelFolder, read_run_card
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +78,9 @@ def test_export_and_the_service_use_the_recorded_settings(trained, tmp_path, mon
     manifest = json.loads((out / "export.json").read_text())
     assert manifest["max_length"] == 64 and manifest["clean_text"] is False
     assert manifest["source_model_fingerprint"] == read_run_card(folder).model_fingerprint
+    # what gets deployed names no folder of this machine (the offline tier's base model is a local folder)
+    strings = [v for v in json.dumps(manifest).split('"') if v.startswith("/")]
+    assert strings == [] and manifest["run_card"]["base_model"] == os.path.basename(read_run_card(folder).base_model)
     assert "max length 64" in proc.stdout and "cleaning off" in proc.stdout
     from coursekit.serving import score
 
@@ -122,7 +125,6 @@ def test_a_changed_model_or_data_file_is_refused(trained, tmp_path):
     import shutil
 
     from coursekit.errors import RunCardError
-    from coursekit.runcard import check_model_matches
     from coursekit.train import splits_from_run_card
 
     folder, _ = trained
@@ -135,7 +137,7 @@ def test_a_changed_model_or_data_file_is_refused(trained, tmp_path):
     with open(copy / "config.json", "a", encoding="utf-8") as handle:
         handle.write("\n")
     with pytest.raises(RunCardError, match="changed after training"):
-        check_model_matches(copy)
+        ModelFolder(copy).check_weights()
 
 
 def test_an_unknown_tier_is_a_one_line_error(tmp_path):

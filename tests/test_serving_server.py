@@ -174,7 +174,7 @@ def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
 
 def test_a_trained_model_is_served_as_its_run_card_says(tmp_path_factory, tmp_path):
     """`coursekit serve MODEL` exports with the run card's max length and cleaning, once."""
-    from coursekit.runcard import RunCard, model_fingerprint, write_run_card
+    from coursekit.model_folder import RunCard, model_fingerprint, write_run_card
     from coursekit.serving import score
 
     trained = tmp_path / "trained"

@@ -118,7 +118,7 @@ def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-o
     from azure.ai.ml.constants import AssetTypes
     from azure.ai.ml.entities import Model
 
-    from ..export.manifest import is_export_dir
+    from ..model_folder import is_export_dir
 
     export_dir = Path(export_dir)
     if must_exist and not is_export_dir(export_dir):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 
 def _workspace_options(p: argparse.ArgumentParser) -> None:
@@ -39,7 +38,12 @@ def add_parser(subparsers) -> None:
                                               "commands need a workspace and `az login` (or another credential).")
     sub = azure.add_subparsers(dest="azure_command", metavar="ACTION")
     sub.required = True
+    _add_offline_actions(sub)
+    _add_train_and_deploy(sub)
+    _add_endpoint_actions(sub)
 
+
+def _add_offline_actions(sub) -> None:
     plan = sub.add_parser("plan", help="print the validated specs and the estimated hourly cost (offline)")
     _training_options(plan)
     _deployment_options(plan)
@@ -56,6 +60,8 @@ def add_parser(subparsers) -> None:
     yaml_files.add_argument("--write", action="store_true", help="rewrite every file in azureml/")
     yaml_files.set_defaults(func=run_specs)
 
+
+def _add_train_and_deploy(sub) -> None:
     train = sub.add_parser("train", help="run `coursekit train` as a command job on a GPU cluster")
     _workspace_options(train)
     _training_options(train)
@@ -75,6 +81,8 @@ def add_parser(subparsers) -> None:
                                                     "first deployment, 0 for a new slot next to a live one)")
     deploy.set_defaults(func=run_deploy)
 
+
+def _add_endpoint_actions(sub) -> None:
     invoke = sub.add_parser("invoke", help="score texts on the endpoint")
     _workspace_options(invoke)
     invoke.add_argument("--endpoint", default="coursekit-sentiment")
@@ -203,13 +211,16 @@ def run_deploy(args) -> int:
     itself; only then the export (tens of seconds) when MODEL_DIR is not exported yet."""
     from ..azure import cloud
     from ..errors import CoursekitError
+    from ..model_folder import CONFIG_FILE, ModelFolder
     from ..serving.local_server import resolve_export_dir
 
     try:
         export_dir = resolve_export_dir(args.model_dir, export_if_needed=False)
     except CoursekitError:
-        if not (Path(args.model_dir) / "config.json").is_file():
+        folder = ModelFolder(args.model_dir)
+        if not (folder.path / CONFIG_FILE).is_file():
             raise  # no such folder, or neither exported nor trained: says which
+        folder.check_weights()  # its run card read and checked before anything is signed in to
         export_dir = None  # a trained model: exported below, once the cloud side is known to work
     client = _client(args)
     if export_dir is None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coursekit.defaults import DEFAULT_SEED
+from coursekit.errors import EvaluationError
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -26,8 +29,8 @@ def add_parser(subparsers) -> None:
                              "(default: test); other files are scored whole")
     parser.add_argument("--max-samples", type=int, help="score a seeded subset of N rows of a file other than the "
                                                          "training file")
-    parser.add_argument("--seed", type=int, default=42, help="bootstrap seed (default 42; the split's seed is the "
-                                                             "run card's)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"bootstrap seed (default {DEFAULT_SEED}; the split's seed is the run card's)")
     parser.add_argument("--slice-column", action="append", dest="slice_columns", metavar="COLUMN",
                         help="a column to compute per-slice metrics on (repeatable; 'length' = word-count "
                         "buckets; default: domain if present, and length)")
@@ -40,70 +43,74 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=run_evaluate)
 
 
-from coursekit.errors import EvaluationError  # noqa: E402 - light import
-
-
-def _load_data(args, card, model_dir: Path):
-    """The rows to score and a description of them: the model's own test split when --data is its training file."""
+def _load_data(args, folder):
+    """The rows to score and a description of them: the model's own test split when --data is its
+    training file; for a folder coursekit did not train, a seeded split of --data when --split asks."""
     from coursekit.train.config import DataConfig
-    from coursekit.train.pipeline import _load_clean, splits_from_run_card
+    from coursekit.train.pipeline import _load_clean, prepare_splits
 
+    card, model_dir = folder.card, folder.path
     source = args.data or card.data_source
-    if card.data.get("fingerprint") and card.is_training_data(source):
-        part = args.split or "test"
-        splits = splits_from_run_card(model_dir, source)
-        if part == "all":
-            import datasets
-
-            dataset = datasets.concatenate_datasets([splits[p] for p in ("train", "validation", "test")])
-        else:
-            dataset = splits[part]
-        rows = card.rows(part) if part != "all" else None
-        note = (f"{source} is the file {model_dir} was trained on: scoring its {part} split "
-                f"({len(dataset)} rows{'' if rows is None else ', source rows ' + _row_summary(rows)})")
-        if part in ("train", "validation", "all"):
-            note += f"; WARNING: the {part} rows took part in training or model selection, so these scores are optimistic"
-        return dataset, part, note
-    if args.split not in (None, "all") and card.tier == FOREIGN:
-        from coursekit.train import prepare_splits
-
-        dataset = prepare_splits(source, card.data["text_column"], card.data["label_column"], card.clean,
-                                 args.max_samples, 42, not args.no_header, args.label_map)[args.split]
+    if card is not None and card.is_training_data(source):
+        return _training_split(args, card, model_dir, source)
+    if args.split not in (None, "all") and card is None:
+        dataset = prepare_splits(source, seed=folder.seed, max_samples=args.max_samples or 0,
+                                 **_read_options(args, folder))[args.split]
         return dataset, args.split, (f"{model_dir} has no run card: scoring the {args.split} part of the seeded "
-                                     f"80/10/10 split (seed 42) of {source} ({len(dataset)} rows)")
+                                     f"80/10/10 split (seed {folder.seed}) of {source} ({len(dataset)} rows)")
     if args.split not in (None, "all"):
-
         raise EvaluationError(f"--split {args.split}: {source} is not the file {model_dir} was trained on, so it has "
                               "no training split; leave --split out to score the whole file")
-    config = DataConfig(data=str(source), text_column=args.text_column or card.data.get("text_column", "text"),
-                        label_column=args.label_column or card.data.get("label_column", "label"),
-                        has_header=not args.no_header, clean=card.clean, max_samples=args.max_samples or 0,
-                        label_map=args.label_map or "")
-    dataset, _, _ = _load_clean(config, args.seed)
-    return dataset, "all", f"scoring every row of {source} ({len(dataset)} rows, cleaned as in training: {card.clean})"
+    config = DataConfig(data=str(source), max_samples=args.max_samples or 0, **_read_options(args, folder))
+    dataset, _, _ = _load_clean(config, args.seed, cleaning=folder.cleaning)
+    return dataset, "all", (f"scoring every row of {source} ({len(dataset)} rows, cleaned as in training: "
+                            f"{folder.cleaning is not None})")
 
 
-FOREIGN = "unknown (no run card)"
+def _read_options(args, folder) -> dict:
+    """How to read --data: the options given, else as the model's training data was read."""
+    recorded = folder.card.data if folder.card else {}
+    options = {"text_column": args.text_column or recorded.get("text_column"),
+               "label_column": args.label_column or recorded.get("label_column"),
+               "has_header": not args.no_header, "clean": folder.cleaning is not None,
+               "label_map": args.label_map}
+    return {k: v for k, v in options.items() if v is not None}
 
 
-def _card_or_defaults(model_dir: Path, args):
-    """The model's run card; for a model not trained by coursekit, announced defaults instead."""
-    from coursekit.runcard import RunCard, check_model_matches, has_run_card, read_run_card
+def _training_split(args, card, model_dir: Path, source):
+    """The part of the training split to score (default: test), with a warning for the optimistic ones."""
+    from coursekit.train.pipeline import splits_from_run_card
 
-    if has_run_card(model_dir):
-        card = read_run_card(model_dir)
-        check_model_matches(model_dir, card)
-        return card
+    part = args.split or "test"
+    splits = splits_from_run_card(model_dir, source)
+    if part == "all":
+        import datasets
+
+        dataset = datasets.concatenate_datasets([splits[p] for p in ("train", "validation", "test")])
+    else:
+        dataset = splits[part]
+    rows = card.rows(part) if part != "all" else None
+    note = (f"{source} is the file {model_dir} was trained on: scoring its {part} split "
+            f"({len(dataset)} rows{'' if rows is None else ', source rows ' + _row_summary(rows)})")
+    if part in ("train", "validation", "all"):
+        note += f"; WARNING: the {part} rows took part in training or model selection, so these scores are optimistic"
+    return dataset, part, note
+
+
+def model_folder_for(model_dir: Path, args):
+    """The model folder to score, its weights unchanged since training; a folder coursekit did not
+    train needs --data (its training data is unknown) and is announced with the fallback it gets."""
+    from coursekit.model_folder import ModelFolder
+
+    folder = ModelFolder(model_dir)
+    if folder.has_run_card():
+        folder.check_weights()  # reads and checks the run card too
+        return folder
     if not args.data:
         raise EvaluationError(f"{model_dir} has no run card (coursekit.json), so the data it was trained on is "
                               "unknown: pass the file to score with --data")
-    card = RunCard(tier=FOREIGN, base_model=str(model_dir), max_length=args.max_length or 128,
-                   labels=["NEGATIVE", "POSITIVE"], cleaning={}, data={"source": None, "fingerprint": None,
-                   "text_column": args.text_column or "text", "label_column": args.label_column or "label"},
-                   split={"seed": 42})
-    print(f"{model_dir} has no run card (not trained by coursekit train): scoring with the training pipeline's "
-          f"cleaning and max length {card.max_length} (--max-length to change)", flush=True)
-    return card
+    print(folder.fallback_note(args.max_length), flush=True)
+    return folder
 
 
 def _row_summary(rows: list) -> str:
@@ -112,11 +119,19 @@ def _row_summary(rows: list) -> str:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from coursekit.evaluation.predict import load_trained_model, predict
-    from coursekit.evaluation.report import analyse, describe_file, load_history, summary_lines, write_report
-    from coursekit.progress import configure_quiet_libraries
+    from coursekit.outputs import check_claimable, output_lock
 
     model_dir, output = Path(args.model_dir), Path(args.output)
+    _check_options(args, model_dir, output)
+    check_claimable(output, overwrite=args.overwrite, **REPORT_FILES)  # refused before the slow work
+    with output_lock(output):
+        return _evaluate(args, model_dir, output)
+
+
+REPORT_FILES = dict(markers=("metrics.json", "report.html"), what="an evaluation report")
+
+
+def _check_options(args, model_dir: Path, output: Path) -> None:
     if not 0.0 < args.threshold < 1.0:
         raise EvaluationError(f"--threshold must be between 0 and 1, got {args.threshold}")
     for option, value, least in (("--batch-size", args.batch_size, 1), ("--max-length", args.max_length, 1),
@@ -128,43 +143,58 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if output.resolve() == model_dir.resolve():
         raise EvaluationError(f"--output {output} is the model folder: its training metrics.json would be replaced")
     if not model_dir.is_dir():
-        raise EvaluationError(f"model folder {model_dir} does not exist")
-    from coursekit.outputs import check_claimable, claim_output
+        raise EvaluationError(f"{model_dir}: no such model folder (it does not exist); train one with "
+                              "`coursekit train`")
 
-    report_files = dict(markers=("metrics.json", "report.html"), what="an evaluation report")
-    check_claimable(output, overwrite=args.overwrite, **report_files)  # refused before the slow work
-    card = _card_or_defaults(model_dir, args)
+
+def _evaluate(args, model_dir: Path, output: Path) -> int:
+    """Score the model (the output folder is locked and claimable): report files, then a summary."""
+    from coursekit.evaluation.predict import predict
+    from coursekit.evaluation.report import analyse, summary_lines, write_report
+    from coursekit.outputs import claim_output
+    from coursekit.progress import configure_quiet_libraries
+
+    folder = model_folder_for(model_dir, args)
+    max_length = folder.check_max_length(args.max_length or folder.max_length, error=EvaluationError)
     configure_quiet_libraries()
-    dataset, part, note = _load_data(args, card, model_dir)  # bad data is refused before the model loads
-    print(f"loading {model_dir} (trained on the {card.tier} tier, max length {card.max_length}) ...", flush=True)
-    model, tokenizer = load_trained_model(model_dir)
+    dataset, part, note = _load_data(args, folder)  # bad data is refused before the model loads
+    print(f"loading {model_dir} (trained on the {folder.tier} tier, max length {folder.max_length}) ...", flush=True)
+    model, tokenizer = folder.load(error=EvaluationError)
     print(note, flush=True)
-    max_length = args.max_length or card.max_length
     predictions = predict((model, tokenizer), dataset, batch_size=args.batch_size,
                           max_length=max_length, threshold=args.threshold)
-    analysis = analyse(predictions, history=load_history(model_dir), slice_by=args.slice_columns,
+    analysis = analyse(predictions, history=folder.history(), slice_by=args.slice_columns,
                        n_bootstrap=args.bootstrap, seed=args.seed, name=model_dir.name or "model")
-    model_info = {
-        "folder": model_dir.name,
-        "base_model": card.base_model,
-        "architecture": (getattr(model.config, "architectures", None) or [type(model).__name__])[0],
-        "parameters": int(sum(p.numel() for p in model.parameters())),
-        "max_length": max_length,
-        "profile": card.tier,
-        "model_fingerprint": card.model_fingerprint,
-    }
-    source = args.data or card.data_source
-    data_info = {
-        **(describe_file(source) if Path(str(source)).is_file() else {"data": str(source)}),
-        "split": part,
-        "rows_evaluated": len(predictions),
-        "cleaned": card.clean,
-        "seed": card.seed,
-        "note": note,
-    }
-    claim_output(output, overwrite=args.overwrite, **report_files)
-    written = write_report(analysis, output, model_info=model_info, data_info=data_info)
+    claim_output(output, overwrite=args.overwrite, **REPORT_FILES)
+    written = write_report(analysis, output, model_info=_model_info(folder, model, max_length),
+                           data_info=_data_info(args, folder, part, len(predictions), note))
     for line in summary_lines(analysis):
         print(line)
     print(f"wrote {written['metrics']}, {written['html']} and {len(written) - 2} plots")
     return 0
+
+
+def _model_info(folder, model, max_length: int) -> dict:
+    return {
+        "folder": folder.path.name,
+        "base_model": folder.base_model,
+        "architecture": (getattr(model.config, "architectures", None) or [type(model).__name__])[0],
+        "parameters": int(sum(p.numel() for p in model.parameters())),
+        "max_length": max_length,
+        "profile": folder.tier,
+        "model_fingerprint": folder.card.model_fingerprint if folder.card else None,
+    }
+
+
+def _data_info(args, folder, part: str, rows: int, note: str) -> dict:
+    from coursekit.evaluation.report import describe_file
+
+    source = args.data or folder.card.data_source
+    return {
+        **(describe_file(source) if Path(str(source)).is_file() else {"data": str(source)}),
+        "split": part,
+        "rows_evaluated": rows,
+        "cleaned": folder.cleaning is not None,
+        "seed": folder.seed,
+        "note": note,
+    }

@@ -49,6 +49,7 @@ def _thresholds(pairs: list[str]) -> dict:
 
 def run_monitor(args: argparse.Namespace) -> int:
     from ..monitoring.reference import MonitorError
+    from ..monitoring.report import monitor_paths
 
     if args.write_reference:
         return _write_reference(Path(args.write_reference))
@@ -57,27 +58,6 @@ def run_monitor(args: argparse.Namespace) -> int:
     report = monitor_paths(args.logs, args.reference, _thresholds(args.threshold), args.last_minutes, args.output)
     _print(report)
     return ALERT_EXIT if report["alert"] else 0
-
-
-def monitor_paths(logs, reference, thresholds=None, last_minutes=None, output=None) -> dict:
-    """Read, compare, and (with ``output``) write monitor.json and monitor.html; returns the report."""
-    from ..fileio import write_json_atomic, write_text_atomic
-    from ..monitoring import page
-    from ..monitoring.logs import describe, read_requests, since_minutes
-    from ..monitoring.reference import read_reference
-    from ..monitoring.signals import monitor
-
-    profile = read_reference(reference)
-    requests = read_requests(logs, since_minutes(last_minutes))
-    report = monitor(requests, profile, thresholds)
-    report["read"] = describe(requests)
-    if output:
-        out = Path(output)
-        out.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(out / "monitor.json", report)
-        write_text_atomic(out / "monitor.html", page.render(report, page.panels(requests, profile)))
-        report["written"] = [str(out / "monitor.json"), str(out / "monitor.html")]
-    return report
 
 
 def _print(report: dict) -> None:

@@ -68,7 +68,7 @@ def run_train(args) -> int:
     source = data.pop("data", None)
     # Under torchrun every process runs this; only rank 0 talks.
     profile = resolve_profile(args, announce=is_main_process(), data=source)
-    result = run_training(profile, train.pop("output_dir"), data=source, **data, **train)
+    result = run_training(profile, train.pop("output_dir"), data=source, after_training=_reference_hook(), **data, **train)
     if is_main_process():
         print_summary(result)
     return 0
@@ -79,10 +79,18 @@ def run_demo(args) -> int:
     from ..train import run_training
 
     profile = get_profile("offline", announce=True)
-    result = run_training(profile, args.output, overwrite=args.overwrite, max_samples=args.max_samples,
+    result = run_training(profile, args.output, after_training=_reference_hook(), overwrite=args.overwrite,
+                          max_samples=args.max_samples,
                           max_steps=args.max_steps)
     print_summary(result)
     return 0
+
+
+def _reference_hook():
+    """What runs after training: the monitoring reference ``coursekit monitor`` compares traffic with."""
+    from ..monitoring.reference import reference_after_training
+
+    return reference_after_training
 
 
 def print_summary(result) -> None:

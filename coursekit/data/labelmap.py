@@ -62,7 +62,6 @@ def normalize_label_map(mapping: Mapping, source: str = "label_map") -> dict[str
 def _read_file(path: Path):
     if not path.is_file():
         raise DataError(f"--label-map {path}: no such file")
-    from ..fileio import read_data_file  # size-limited, UTF-8, no YAML aliases
+    from ..settings_files import load_settings_file  # size-limited, UTF-8, no YAML aliases
 
-    return read_data_file(path, limit=100_000, what="a label map", error=DataError, prefix=f"--label-map {path}",
-                          max_depth=20)
+    return load_settings_file(path, option="--label-map", error=DataError)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from ..defaults import DEFAULT_SEED
 from ..errors import DataError, HubUnreachableError
 from ..labels import LABEL_NAMES
 from .labelmap import DEFAULT_LABEL_MAP, OPTION_HINT, SKIP, parse_label_map
@@ -30,7 +31,7 @@ def load_reviews(
     label_map: Mapping[str, int] | str | None = None,
     has_header: bool = True,
     max_samples: int | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     *,
     strict: bool = False,
     report: DataReport | None = None,

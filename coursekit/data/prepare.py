@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..defaults import DEFAULT_SEED
 from .cleaning import CleaningConfig, clean_text
 from .quality import deduplicate, drop_wordless
 from .report import DataReport
@@ -28,7 +29,7 @@ def clean_dataset(dataset, config: CleaningConfig | None = None, *, strict: bool
 
 
 def prepare_dataset(source: str | Path, text_column: str = "text", label_column: str = "label", clean: bool = True,
-                    max_samples: int | None = None, seed: int = 42, has_header: bool = True, *,
+                    max_samples: int | None = None, seed: int = DEFAULT_SEED, has_header: bool = True, *,
                     strict: bool = False, label_map=None, cleaning: CleaningConfig | None = None,
                     deduplicate_texts: bool = True, verbose: bool = True):
     """``(dataset, report)``: :func:`load_reviews`, then cleaning (unless ``clean=False``),

@@ -1,10 +1,11 @@
 """A seeded, stratified train/validation/test split (80/10/10 by default)."""
 from __future__ import annotations
 
+from ..defaults import DEFAULT_SEED, SPLIT_FRACTIONS
 from ..errors import DataError
 
 
-def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed: int = 42, label_column: str = "label",
+def split_dataset(dataset, fractions=SPLIT_FRACTIONS, seed: int = DEFAULT_SEED, label_column: str = "label",
                   text_column: str = "text"):
     """Split ``dataset`` into a ``DatasetDict`` with train, validation and test parts.
 

@@ -1,6 +1,8 @@
 """Tokenize splits with the model's own tokenizer: truncation now, padding per batch later."""
 from __future__ import annotations
 
+from ..profiles import DEFAULT_MAX_LENGTH
+
 
 def length_sorted_batches(texts, batch_size: int) -> list:
     """Row indices of ``texts`` in batches of similar lengths (shortest first), so each batch pads
@@ -11,7 +13,7 @@ def length_sorted_batches(texts, batch_size: int) -> list:
     return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
 
 
-def tokenize_splits(splits, tokenizer, max_length: int = 256, pad_to_max_length: bool = False):
+def tokenize_splits(splits, tokenizer, max_length: int = DEFAULT_MAX_LENGTH, pad_to_max_length: bool = False):
     """Add ``input_ids``/``attention_mask`` (and ``token_type_ids`` for BERT) to every split.
 
     By default nothing is padded here: :func:`padding_collator` pads each batch to its
@@ -42,7 +44,7 @@ def padding_collator(tokenizer, pad_to_multiple_of: int | None = None):
     return DataCollatorWithPadding(tokenizer=tokenizer, pad_to_multiple_of=pad_to_multiple_of)
 
 
-def padding_stats(lengths, batch_size: int = 16, max_length: int = 256, group_by_length: bool = False) -> dict:
+def padding_stats(lengths, batch_size: int = 16, max_length: int = DEFAULT_MAX_LENGTH, group_by_length: bool = False) -> dict:
     """How many tokens each padding strategy computes on, for texts of ``lengths`` tokens.
 
     ``max_length``: every text padded to ``max_length`` (the literal setup).

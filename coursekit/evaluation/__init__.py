@@ -35,14 +35,15 @@ from coursekit.evaluation.plots import (
     plot_slice_metrics,
     plot_threshold_sweep,
 )
-from coursekit.evaluation.predict import Predictions, load_trained_model, predict
-from coursekit.evaluation.report import Analysis, analyse, load_history, write_report
+from coursekit.evaluation.predict import Predictions, predict
+from coursekit.evaluation.report import Analysis, analyse, write_report
+from coursekit.model_folder import load_history  # the model folder's training history, for the loss plot
 from coursekit.evaluation.slices import length_buckets, most_confident_mistakes, slice_metrics
 
 __all__ = [
     "Analysis", "CrossValResult", "CrossValSettings", "FAST", "FULL", "Predictions", "analyse",
     "bootstrap_ci", "calibration_table", "compute_metrics", "cross_validate_baseline",
-    "cross_validate_finetune", "length_buckets", "load_history", "load_trained_model", "make_baseline",
+    "cross_validate_finetune", "length_buckets", "load_history", "make_baseline",
     "make_folds", "most_confident_mistakes", "plot_confusion_matrix", "plot_loss_curves",
     "plot_precision_recall", "plot_reliability", "plot_roc", "plot_slice_metrics",
     "plot_threshold_sweep", "point_metrics", "predict", "predict_baseline", "slice_metrics",

@@ -1,11 +1,12 @@
 """TF-IDF + logistic regression: the classical baseline that shows what fine-tuning buys."""
 from __future__ import annotations
 
+from coursekit.defaults import DEFAULT_SEED
 from coursekit.evaluation.examples import read_examples
 from coursekit.evaluation.predict import Predictions
 
 
-def make_baseline(*, ngram_range=(1, 2), min_df: int = 1, C: float = 1.0, seed: int = 42):
+def make_baseline(*, ngram_range=(1, 2), min_df: int = 1, C: float = 1.0, seed: int = DEFAULT_SEED):
     """An unfitted scikit-learn Pipeline: word uni+bigram TF-IDF, then logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coursekit.defaults import DEFAULT_SEED
 from coursekit.errors import EvaluationError
 from coursekit.evaluation.examples import read_examples
 from coursekit.evaluation.metrics import compute_metrics
@@ -89,7 +90,7 @@ class CrossValResult:
                 "settings": self.settings}
 
 
-def subset_rows(labels, max_samples: int | None, seed: int = 42) -> np.ndarray:
+def subset_rows(labels, max_samples: int | None, seed: int = DEFAULT_SEED) -> np.ndarray:
     """Indices of a stratified random subset of at most ``max_samples`` rows (sorted)."""
     from sklearn.model_selection import train_test_split
 
@@ -101,7 +102,7 @@ def subset_rows(labels, max_samples: int | None, seed: int = 42) -> np.ndarray:
     return np.sort(kept)
 
 
-def make_folds(labels, k: int = 5, *, seed: int = 42, validation_fraction: float = 0.1) -> list[Fold]:
+def make_folds(labels, k: int = 5, *, seed: int = DEFAULT_SEED, validation_fraction: float = 0.1) -> list[Fold]:
     """Stratified k folds (shuffled, seeded); each training part loses a stratified validation slice."""
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -167,7 +168,7 @@ def cross_validate_baseline(
     k: int = 5,
     fast: bool = True,
     settings: CrossValSettings | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     text_column: str = "text",
     label_column: str = "label",
 ) -> CrossValResult:
@@ -198,7 +199,7 @@ def cross_validate_finetune(
     k: int = 5,
     fast: bool = True,
     settings: CrossValSettings | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     text_column: str = "text",
     label_column: str = "label",
     output_dir=None,

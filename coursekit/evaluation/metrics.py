@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 import numpy as np
 from sklearn import metrics as skm
 
+from coursekit.defaults import DEFAULT_SEED
 from coursekit.errors import EvaluationError
 from coursekit.metrics import scores
 
@@ -89,7 +90,7 @@ def bootstrap_ci(
     *,
     n_resamples: int = 1000,
     confidence: float = 0.95,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of ``metric`` over resampled examples (seeded).
 
@@ -128,7 +129,7 @@ def compute_metrics(
     *,
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     ci_metrics: Sequence[str] = ("accuracy", "f1"),
 ) -> dict:
     """All point metrics plus bootstrap intervals (``n_bootstrap=0`` skips the intervals).

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -71,36 +70,6 @@ class Predictions:
         )
 
 
-def load_trained_model(model_dir: str | os.PathLike):
-    """(model, tokenizer) from a folder written by ``save_pretrained`` (e.g. ``coursekit train``)."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from coursekit.progress import configure_quiet_libraries
-
-    configure_quiet_libraries()  # no weight-loading bars or warnings outside a terminal
-    folder = Path(model_dir)
-    if not folder.is_dir():
-        raise EvaluationError(f"model folder {folder} does not exist")
-    if not (folder / "config.json").is_file():
-        raise EvaluationError(
-            f"model folder {folder} has no config.json: pass the folder that training saved the model in"
-        )
-    try:
-        model = AutoModelForSequenceClassification.from_pretrained(folder)
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-    except (OSError, ValueError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EvaluationError(f"cannot load a classifier from {folder}: {first_line}") from exc
-    return model, tokenizer
-
-
-def _run_card_max_length(folder) -> int | None:
-    """The max length the model was trained with (its run card), if it has one."""
-    from coursekit.runcard import has_run_card, read_run_card
-
-    return read_run_card(folder).max_length if has_run_card(folder) else None
-
-
 def positive_index(config) -> int:
     """Index of the POSITIVE logit: from ``config.label2id`` when it names it, else 1."""
     if getattr(config, "num_labels", 2) != 2:
@@ -126,53 +95,62 @@ def predict(
 ) -> Predictions:
     """Predict sentiment for ``data`` (Dataset, DataFrame or list of texts).
 
-    ``model`` is a model folder, a ``(model, tokenizer)`` pair, or a model with
-    ``tokenizer=``. Texts are batched by length (less padding) and returned in the
-    original order; a row is POSITIVE when P(positive) >= ``threshold``.
+    ``model`` is a model folder (:class:`~coursekit.model_folder.ModelFolder` or its path: its
+    run card's max length by default), a ``(model, tokenizer)`` pair, or a model with
+    ``tokenizer=``. Texts are batched by length (less padding) and returned in the original
+    order; a row is POSITIVE when P(positive) >= ``threshold``.
     """
-    import torch
-    from tqdm.auto import tqdm
+    model, tokenizer, max_length = _classifier(model, tokenizer, max_length)
+    if batch_size < 1:
+        raise EvaluationError(f"batch_size must be at least 1, got {batch_size}")
+    examples = read_examples(data, text_column, label_column)
+    shown = progress_enabled() if progress is None else progress
+    probabilities = _positive_probabilities(model, tokenizer, examples.texts, batch_size, max_length, device, shown)
+    return Predictions.from_probabilities(
+        examples.texts, probabilities, examples.labels, examples.extra, threshold=threshold
+    )
+
+
+def _classifier(model, tokenizer, max_length: int | None):
+    """(model, tokenizer, max length) from a model folder, a pair, or a model and ``tokenizer``."""
+    from coursekit.model_folder import ModelFolder
 
     if isinstance(model, (str, os.PathLike)):
-        folder = model
-        model, tokenizer = load_trained_model(folder)
-        if max_length is None:
-            max_length = _run_card_max_length(folder)
+        folder = ModelFolder(model)
+        model, tokenizer = folder.load(error=EvaluationError)
+        max_length = max_length or folder.max_length
     elif isinstance(model, tuple):
         model, tokenizer = model
     if tokenizer is None:
         raise EvaluationError("a tokenizer is needed: pass a model folder, a (model, tokenizer) pair or tokenizer=")
-    if batch_size < 1:
-        raise EvaluationError(f"batch_size must be at least 1, got {batch_size}")
-    examples = read_examples(data, text_column, label_column)
-    pos = positive_index(model.config)
     if max_length is None:  # (model, tokenizer) without a folder: the tokenizer's own limit
         max_length = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    was_training = model.training
-    model.to(device).eval()
+    return model, tokenizer, max_length
+
+
+def _positive_probabilities(model, tokenizer, texts: list[str], batch_size: int, max_length: int,
+                            device: str | None, show: bool) -> np.ndarray:
+    """P(positive) per text, in the order of ``texts`` (batches of similar lengths, no gradients)."""
+    import torch
+    from tqdm.auto import tqdm
 
     from coursekit.data.tokenization import length_sorted_batches
 
-    probabilities = np.empty(len(examples.texts), dtype=float)
-    batches = length_sorted_batches(examples.texts, batch_size)
-    bar = tqdm(batches, desc="predict", unit="batch", disable=not (progress_enabled() if progress is None else progress))
+    pos = positive_index(model.config)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    was_training = model.training
+    model.to(device).eval()
+    probabilities = np.empty(len(texts), dtype=float)
+    bar = tqdm(length_sorted_batches(texts, batch_size), desc="predict", unit="batch", disable=not show)
     try:
         with torch.no_grad():
             for rows in bar:
-                encoded = tokenizer(
-                    [examples.texts[i] for i in rows],
-                    truncation=True,
-                    max_length=max_length,
-                    padding=True,
-                    return_tensors="pt",
-                ).to(device)
+                encoded = tokenizer([texts[i] for i in rows], truncation=True, max_length=max_length,
+                                    padding=True, return_tensors="pt").to(device)
                 logits = model(**encoded).logits.float()
                 probabilities[rows] = torch.softmax(logits, dim=-1)[:, pos].cpu().numpy()
     finally:
         bar.close()
         if was_training:
             model.train()
-    return Predictions.from_probabilities(
-        examples.texts, probabilities, examples.labels, examples.extra, threshold=threshold
-    )
+    return probabilities

@@ -6,12 +6,12 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from coursekit.defaults import DEFAULT_SEED
 from coursekit.errors import EvaluationError
 from coursekit.evaluation import plots
 from coursekit.evaluation.files import figure_png_bytes
@@ -19,9 +19,6 @@ from coursekit.fileio import write_bytes_atomic, write_json_atomic, write_text_a
 from coursekit.evaluation.metrics import calibration_table, compute_metrics, format_ci, threshold_sweep
 from coursekit.evaluation.predict import Predictions
 from coursekit.evaluation.slices import most_confident_mistakes, slice_metrics
-
-HISTORY_FILES = ("metrics.json", "history.json", "trainer_state.json")
-
 
 @dataclass
 class Analysis:
@@ -42,7 +39,7 @@ def analyse(
     history: list | None = None,
     slice_by=None,
     n_bootstrap: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     top_mistakes: int = 10,
     name: str = "model",
 ) -> Analysis:
@@ -77,30 +74,6 @@ def analyse(
         history=history,
         figures=figures,
     )
-
-
-def load_history(model_dir) -> list[dict] | None:
-    """Per-evaluation history saved beside a model: the ``history`` of the ``metrics.json``
-    that ``coursekit train`` writes, a ``history.json`` list, or HF ``trainer_state.json``."""
-    folder = Path(model_dir)
-    for name in HISTORY_FILES:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise EvaluationError(f"{path}: not readable JSON ({exc})") from exc
-        if name == "trainer_state.json" and isinstance(payload, dict):
-            from coursekit.train.history import history_from_log
-
-            rows = history_from_log(payload.get("log_history", []))
-        else:
-            rows = payload.get("history") if isinstance(payload, dict) else payload
-        rows = [dict(r) for r in rows or [] if isinstance(r, dict) and r.get("epoch") is not None]
-        if rows:
-            return rows
-    return None
 
 
 def describe_file(path) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coursekit.defaults import DEFAULT_SEED
 from coursekit.exercises.core import Check
 from coursekit.train.config import ASSIGNMENT
 
@@ -133,7 +134,7 @@ def check_training_setup(training_args, trainer, tokenized, *, results_dir, epoc
     check.finish()
 
 
-def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 3, seed: int = 42):
+def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 3, seed: int = DEFAULT_SEED):
     """The Trainer the exercise asks for, as the course writes it (used while the exercise is not done)."""
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
@@ -184,9 +185,10 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
     the model already in ``model_dir`` instead of training it again. Returns a :class:`~coursekit.train.TrainResult`.
     """
     from coursekit.exercises.core import is_attempted
-    from coursekit.train import is_trained_model, train_and_record
+    from coursekit.model_folder import ModelFolder
+    from coursekit.train import train_and_record
 
-    if reuse and is_trained_model(model_dir):  # coursekit render shows a model trained before
+    if reuse and ModelFolder(model_dir).is_trained():  # coursekit render shows a model trained before
         from coursekit.train.reuse import load_train_result
 
         result = load_train_result(model_dir)
@@ -200,7 +202,10 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
         written_by = "the course (the exercise was not attempted)"
     config = config_from_trainer(trainer, model_dir, profile)
     config.extras["trainer"] = f"written by {written_by}"
-    return train_and_record(prepared, config, profile.name, trainer=trainer, encoded=tokenized)
+    from coursekit.monitoring.reference import reference_after_training  # what lesson 04's monitor compares with
+
+    return train_and_record(prepared, config, profile.name, trainer=trainer, encoded=tokenized,
+                            after_training=reference_after_training)
 
 
 def describe_training(result) -> str:

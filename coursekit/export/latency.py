@@ -3,9 +3,16 @@
 Timing engines in one process, interleaved, measures their interference rather than their
 speed: ONNX Runtime's idle threads busy-wait ("spin") after each run and PyTorch's OpenMP
 threads do the same, so each engine ran while the other's threads still held the cores.
-Here every engine gets a fresh process (:mod:`.timing_worker`) that holds only its own
+Here every engine gets a fresh process (this module's :func:`main`) that holds only its own
 threads; the engines take turns, ``rounds`` times in rotating order so that changing load
 on a shared machine hits each alike, and the median of the rounds' medians is reported.
+
+This module is also that process: ``python -m coursekit.export.latency JOB.json``. The job file
+names the engine (``kind``, ``path``), its ``threads`` and ``spinning``, an ``.npz`` of input
+batches (``b<N>.<input name>``), the ``runs`` and ``warmup`` per batch, and ``output``: where
+to write ``{"<batch>": {"wall": [seconds, ...], "cpu": [...]}}`` (``cpu``: the CPU time of the
+whole process per call, which other work on the machine inflates far less than the wall time).
+Only this engine's threads exist in the process; an ONNX Runtime worker never imports torch.
 """
 from __future__ import annotations
 
@@ -14,14 +21,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from ..errors import ExportError
-from .steps import NoProgress
-from .timing_worker import time_call
+from ..progress import NoProgress
 
 
 def summarize(seconds: list[float], round_p50s: list[float] | None = None, cpu: list[float] | None = None) -> dict:
@@ -88,7 +95,7 @@ def _run_worker(work: Path, name: str, kind: str, path, npz: Path, runs: int, wa
         env["OMP_NUM_THREADS"] = str(threads)  # PyTorch's OpenMP pool, before torch is imported
     root = str(Path(__file__).resolve().parents[2])  # so the worker imports this very coursekit
     env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
-    done = subprocess.run([sys.executable, "-m", "coursekit.export.timing_worker", str(job)], env=env,
+    done = subprocess.run([sys.executable, "-m", "coursekit.export.latency", str(job)], env=env,
                           capture_output=True, text=True)
     if done.returncode != 0 or not output.exists():
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -106,3 +113,50 @@ def measure_in_process(calls: dict[str, Callable[[], object]], *, repeats: int =
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
     return {name: summarize(time_call(call, repeats, warmup)["wall"]) for name, call in calls.items()}
+
+
+# --- the timing process ------------------------------------------------------------------------
+def load_batches(npz_path: str) -> dict[int, dict]:
+    """``{batch size: {input name: array}}`` from the job's ``.npz``."""
+    batches: dict[int, dict] = {}
+    with np.load(npz_path) as data:
+        for key in data.files:
+            size, name = key.split(".", 1)
+            batches.setdefault(int(size[1:]), {})[name] = data[key]
+    return batches
+
+
+def time_call(call, runs: int, warmup: int) -> dict[str, list[float]]:
+    """Wall and CPU seconds of ``runs`` calls of ``call()``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        call()
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return {"wall": wall, "cpu": cpu}
+
+
+def time_runner(runner, batches: dict[int, dict], runs: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    """:func:`time_call` of ``runner.logits`` for each batch."""
+    return {str(size): time_call(lambda feeds=feeds: runner.logits(feeds), runs, warmup)
+            for size, feeds in sorted(batches.items())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the engine a job file names and write its timings (the timing process)."""
+    from ..fileio import write_json_atomic
+    from .runners import make_runner
+
+    with open((argv or sys.argv[1:])[0], encoding="utf-8") as fh:
+        job = json.load(fh)
+    runner = make_runner(job["kind"], job["path"], job.get("threads"), job.get("spinning", False))
+    timings = time_runner(runner, load_batches(job["batches"]), int(job["runs"]), int(job.get("warmup", 2)))
+    write_json_atomic(job["output"], timings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

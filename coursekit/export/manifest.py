@@ -1,32 +1,26 @@
-"""The ``export.json`` manifest that describes an exported ONNX folder.
+"""The ``export.json`` manifest that describes an exported ONNX folder, and moving a finished export
+into place, the manifest last.
 
-The scoring script (:mod:`coursekit.serving.score`) reads the same keys without
-importing this module, so the format is plain JSON and versioned.
+The folder's file names and how to read it belong to the model folder's contract
+(:mod:`coursekit.model_folder.exports`); the scoring script (:mod:`coursekit.serving.score`)
+reads the same keys without importing either, so the format is plain JSON and versioned.
+Everything is built in a temporary folder inside the output folder; only when every step
+worked are the files moved in (same file system: each move is atomic), so a failed export
+never damages an earlier one.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-MANIFEST_NAME = "export.json"
-FP32_NAME = "model.onnx"
-INT8_NAME = "model.int8.onnx"
-PARITY_NAME = "parity.json"
+from ..fileio import write_json_atomic
+from ..model_folder import FP32_NAME, INT8_NAME, MANIFEST_NAME, PARITY_NAME, is_export_dir, read_manifest
+
+__all__ = ["FP32_NAME", "INT8_NAME", "MANIFEST_NAME", "PARITY_NAME", "is_export_dir", "read_manifest",
+           "build_manifest", "publish"]
 FORMAT = "coursekit-onnx"
 FORMAT_VERSION = 1
-
-
-def is_export_dir(path: str | os.PathLike) -> bool:
-    """True when ``path`` holds an exported model (manifest and fp32 graph)."""
-    path = Path(path)
-    return (path / MANIFEST_NAME).is_file() and (path / FP32_NAME).is_file()
-
-
-def read_manifest(export_dir: str | os.PathLike) -> dict:
-    """The manifest of ``export_dir`` as a dict."""
-    with open(Path(export_dir) / MANIFEST_NAME, encoding="utf-8") as fh:
-        return json.load(fh)
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 
 
 def build_manifest(source, *, max_length: int, clean_text: bool, has_int8: bool, opset: int,
@@ -71,3 +65,18 @@ def _versions() -> dict:
         except PackageNotFoundError:
             pass
     return found
+
+
+def publish(staging: Path, output_dir: Path, manifest: dict) -> None:
+    """Move the graphs and tokenizer files of ``staging`` into ``output_dir``, then write the manifest."""
+    os.replace(staging / FP32_NAME, output_dir / FP32_NAME)
+    if (staging / INT8_NAME).exists():
+        os.replace(staging / INT8_NAME, output_dir / INT8_NAME)
+    elif (output_dir / INT8_NAME).exists():
+        (output_dir / INT8_NAME).unlink()  # a stale int8 copy of an older model
+    for name in TOKENIZER_FILES:
+        if (staging / "tokenizer" / name).exists():
+            os.replace(staging / "tokenizer" / name, output_dir / name)
+    if (output_dir / PARITY_NAME).exists():
+        (output_dir / PARITY_NAME).unlink()  # the parity report of the model this export replaces
+    write_json_atomic(output_dir / MANIFEST_NAME, manifest)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..profiles import DEFAULT_MAX_LENGTH
+
 # Chosen on the MiniLM fine-tuned on the UCI sentences (benchmarks/RESULTS.md, "Inference latency"), so
 # tuned on one model: its first two feed-forward output projections peak at 8.5x and 9.5x, the third at
 # 7.2x, every other product below 6x (the pre-trained MiniLM alike: 8.7x, 9.5x, 7.8x).
@@ -35,7 +37,7 @@ def calibration_texts(limit: int = CALIBRATION_TEXTS) -> list[str]:
         return [row["text"] for _, row in zip(range(limit), csv.DictReader(handle))]
 
 
-def input_outlier_ratios(model, tokenizer, texts: list[str], *, max_length: int = 128,
+def input_outlier_ratios(model, tokenizer, texts: list[str], *, max_length: int = DEFAULT_MAX_LENGTH,
                          batch_size: int = 32) -> dict[str, float]:
     """``{linear module name: peak |input| / 99.9th percentile of |input|}`` over ``texts``
     (the percentile averaged over batches, padding excluded)."""
@@ -85,7 +87,7 @@ def onnx_matmul_name(module_name: str) -> str:
 
 
 def products_to_keep_fp32(model, tokenizer, onnx_path: str | os.PathLike, *, ratio: float = DEFAULT_RATIO,
-                          texts: list[str] | None = None) -> dict:
+                          texts: list[str] | None = None, max_length: int = DEFAULT_MAX_LENGTH) -> dict:
     """The MatMul nodes of ``onnx_path`` whose inputs peak above ``ratio`` x their 99.9th percentile.
 
     Returns ``{"ratio", "nodes": [names to keep in fp32], "input_peak_ratios": {node: ratio}}``.
@@ -95,7 +97,8 @@ def products_to_keep_fp32(model, tokenizer, onnx_path: str | os.PathLike, *, rat
 
     graph = onnx.load(str(Path(onnx_path)), load_external_data=False).graph
     matmuls = {node.name for node in graph.node if node.op_type == "MatMul"}
-    ratios = input_outlier_ratios(model, tokenizer, texts if texts is not None else calibration_texts())
+    ratios = input_outlier_ratios(model, tokenizer, texts if texts is not None else calibration_texts(),
+                                  max_length=max_length)
     measured = {onnx_matmul_name(name): round(value, 2) for name, value in ratios.items()
                 if onnx_matmul_name(name) in matmuls}
     return {"ratio": ratio, "nodes": sorted(n for n, value in measured.items() if value > ratio),

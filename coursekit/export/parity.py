@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model_folder import cleaning_config
+from ..progress import NoProgress
 from .latency import measure_in_process, time_engines_isolated
 from .manifest import FP32_NAME, INT8_NAME, read_manifest
 from .runners import encode, make_runner
-from .steps import NoProgress
 
 ENGINE_LABELS = {"pytorch": "PyTorch eager", "onnx_fp32": "ONNX Runtime fp32", "onnx_int8": "ONNX Runtime int8"}
 
@@ -103,26 +104,14 @@ def parity_report(
     ``texts`` are cleaned first when the export's manifest says the scoring script cleans
     requests, so every engine sees what the deployed model would see. ``repeats`` timed
     runs per engine, batch size and round; ``spinning`` is ONNX Runtime's busy-waiting
-    (off in the scoring service); ``isolate=False`` times in this process (quicker, rougher).
+    (off in the scoring service); ``isolate=False`` times in this process (quicker, rougher);
+    ``batch_sizes=()`` times nothing (the parity check alone, as ``coursekit export`` without ``--benchmark``).
     """
-    from transformers import AutoTokenizer
-
-    from ..progress import configure_quiet_libraries
-
-    configure_quiet_libraries(False)
     if not texts:
         raise ValueError("parity_report needs at least one text")
     progress = progress or NoProgress()
-    export_dir = Path(export_dir)
-    manifest = read_manifest(export_dir)
-    cleaning = _cleaning(manifest)
-    if cleaning is not None:
-        from ..data import clean_text
-
-        texts = [clean_text(t, cleaning) for t in texts]
-    tokenizer = AutoTokenizer.from_pretrained(export_dir)
-    files = engine_files(model_dir, export_dir)
-
+    manifest, texts, tokenizer = _as_served(Path(export_dir), texts)
+    files = engine_files(model_dir, Path(export_dir))
     machine_before = _machine_load()
     with progress.step(f"checking parity on {len(texts)} texts"):
         engines = agreement(files, tokenizer, texts, labels, int(manifest.get("max_length", seq_len)), threads)
@@ -138,7 +127,8 @@ def parity_report(
         "rounds": rounds,
         "threads": threads or _default_threads(),
         "ort_spinning": spinning,
-        "timing": "each engine alone in its own process" if isolate else "one engine after the other, in one process",
+        "timing": ("not timed (coursekit export --benchmark times it)" if not batch_sizes else
+                   "each engine alone in its own process" if isolate else "one engine after the other, in one process"),
         "engines": engines,
         "latency_ms": timed,
         "speedup_vs_pytorch": speedups(timed),
@@ -148,6 +138,26 @@ def parity_report(
                     "before": machine_before, "after": _machine_load()},
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _as_served(export_dir: Path, texts: list[str]) -> tuple[dict, list[str], object]:
+    """(manifest, texts, tokenizer): ``texts`` cleaned as the scoring script cleans requests (the
+    export's recorded steps), so every engine sees what the deployed model would see."""
+    from transformers import AutoTokenizer
+
+    from ..data import clean_text
+    from ..progress import configure_quiet_libraries
+
+    configure_quiet_libraries(False)
+    manifest = read_manifest(export_dir)
+    card = manifest.get("run_card")
+    if isinstance(card, dict) and "cleaning" in card:  # as score.cleaning_of: the run card's steps, else all or none
+        cleaning = cleaning_config(card["cleaning"])
+    else:
+        cleaning = cleaning_config({}) if manifest.get("clean_text") else None
+    if cleaning is not None:
+        texts = [clean_text(t, cleaning) for t in texts]
+    return manifest, texts, AutoTokenizer.from_pretrained(export_dir)
 
 
 def speedups(timed: dict[str, dict]) -> dict[str, dict]:
@@ -176,18 +186,6 @@ def latency_batch(tokenizer, texts: list[str], batch: int, seq_len: int) -> dict
     """``batch`` of ``texts`` (repeated if needed), every one padded or truncated to exactly ``seq_len`` tokens."""
     chosen = [texts[i % len(texts)] for i in range(batch)]
     return encode(tokenizer, chosen, seq_len, pad_to_max=True)
-
-
-def _cleaning(manifest: dict):
-    """The cleaning the scoring script applies (as ``score.cleaning_of``): the run card's steps, else all or none."""
-    from ..data import CleaningConfig
-
-    card = manifest.get("run_card")
-    if isinstance(card, dict) and "cleaning" in card:
-        steps = card["cleaning"]
-        return None if steps is None else CleaningConfig(**{k: bool(v) for k, v in steps.items()
-                                                            if k in CleaningConfig.__dataclass_fields__})
-    return CleaningConfig() if manifest.get("clean_text") else None
 
 
 def _default_threads() -> int:

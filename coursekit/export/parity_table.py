@@ -54,7 +54,7 @@ def _footer(report: dict) -> list[str]:
             lines.append(f"fused operators ({kind}): " + ", ".join(f"{op} {n}" for op, n in fusion[kind].items()))
     machine = report.get("machine", {})
     before, after = machine.get("before", {}), machine.get("after", {})
-    if before.get("load_average_1m") is not None:
+    if report["batch_sizes"] and before.get("load_average_1m") is not None:  # what the timings were taken under
         lines.append(f"machine load (1 min) {before['load_average_1m']} → {after.get('load_average_1m')} "
                      f"on {machine['cpu_count']} CPUs: other work on the machine slows every engine")
     if report["batch_sizes"]:

@@ -31,12 +31,14 @@ class TorchClassifier:
 
     def __init__(self, model_dir: str | os.PathLike, threads: int | None = None):
         import torch
-        from transformers import AutoModelForSequenceClassification
+
+        from ..errors import ExportError
+        from ..model_folder import ModelFolder
 
         if threads:
             torch.set_num_threads(threads)
         self.model_dir = Path(model_dir)
-        self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir).eval()
+        self.model = ModelFolder(model_dir).load(error=ExportError, show_progress=False)[0].eval()
         accepted = set(inspect.signature(self.model.forward).parameters)
         self.input_names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in accepted]
 

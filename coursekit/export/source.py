@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExportError
+from ..model_folder import ModelFolder
 
 SAMPLE_TEXTS = (
     "great product, works exactly as described and arrived early",
@@ -54,22 +55,9 @@ class SourceModel:
 
 
 def check_model_dir(model_dir: str | os.PathLike) -> Path:
-    """``model_dir`` as a Path, or an :class:`ExportError` naming what is missing."""
-    model_dir = Path(model_dir)
-    if not model_dir.is_dir():
-        raise ExportError(f"{model_dir}: no such model folder (train one with `coursekit train`)")
-    if not (model_dir / "config.json").is_file():
-        raise ExportError(f"{model_dir}: config.json is missing; this is not a Hugging Face model folder")
-    if not any((model_dir / name).is_file() for name in ("model.safetensors", "pytorch_model.bin")) and not any(
-        model_dir.glob("model-*.safetensors")
-    ):
-        raise ExportError(f"{model_dir}: no model weights (model.safetensors) found")
-    if not (model_dir / "tokenizer.json").is_file():
-        raise ExportError(
-            f"{model_dir}: tokenizer.json is missing; save the tokenizer next to the model "
-            "(tokenizer.save_pretrained(folder))"
-        )
-    return model_dir
+    """``model_dir`` as a Path, or an :class:`ExportError` naming what is missing (the folder,
+    ``config.json``, the weights, ``tokenizer.json``: what the scoring script needs)."""
+    return ModelFolder(model_dir).check_files(ExportError, tokenizer_json=True).path
 
 
 def load_source(model_dir: str | os.PathLike) -> SourceModel:
@@ -78,18 +66,9 @@ def load_source(model_dir: str | os.PathLike) -> SourceModel:
     The default SDPA attention of transformers 5 exports as a masked-gather graph that
     ONNX Runtime's BERT optimizer cannot fuse into its ``Attention`` operator.
     """
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from ..progress import configure_quiet_libraries
-
-    configure_quiet_libraries(False)
-    model_dir = check_model_dir(model_dir)
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, attn_implementation="eager")
-    except (OSError, ValueError) as exc:
-        raise ExportError(f"{model_dir}: cannot load the classifier ({exc})") from exc
+    folder = ModelFolder(model_dir)
+    model, tokenizer = folder.load(eager_attention=True, error=ExportError, show_progress=False)
     accepted = list(inspect.signature(model.forward).parameters)  # in forward's order, as the tracer sees them
     produced = set(tokenizer.model_input_names) | {"input_ids", "attention_mask"}
     names = [n for n in accepted if n in INPUT_NAMES and n in produced]
-    return SourceModel(model_dir, model.eval(), tokenizer, names)
+    return SourceModel(folder.path, model.eval(), tokenizer, names)

@@ -30,6 +30,9 @@ class Summary:
         return " ".join(self.sentences)
 
 
+SENTENCE_TOKENS = 256  # all-MiniLM-L6-v2's own limit for one sentence (its sentence-transformers config)
+
+
 def embed_sentences(sentences: list[str], model_name: str):
     """Mean-pooled, L2-normalised sentence embeddings (the all-MiniLM-L6-v2 recipe)."""
     import torch
@@ -40,7 +43,7 @@ def embed_sentences(sentences: list[str], model_name: str):
     tokenizer = from_hub(AutoTokenizer.from_pretrained, model_name)
     model = from_hub(AutoModel.from_pretrained, model_name)
     model.eval()
-    batch = tokenizer(sentences, padding=True, truncation=True, max_length=256, return_tensors="pt")
+    batch = tokenizer(sentences, padding=True, truncation=True, max_length=SENTENCE_TOKENS, return_tensors="pt")
     with torch.no_grad():
         hidden = model(**batch).last_hidden_state
     mask = batch["attention_mask"].unsqueeze(-1).float()

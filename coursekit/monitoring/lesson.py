@@ -69,7 +69,7 @@ def serve_and_send(export_dir, texts: list[str], log_dir, per_request: int = 8, 
 
 def run_monitor(log_dir, reference, output) -> dict:
     """``coursekit monitor LOG_DIR --reference REFERENCE --output OUTPUT``, as a report dict."""
-    from ..commands.monitor_cmd import monitor_paths
+    from .report import monitor_paths
 
     return monitor_paths([log_dir], reference, output=output)
 

@@ -117,16 +117,18 @@ def find_reference(path: str | os.PathLike, option: str = "--reference") -> Path
 def profile_trained_model(model_dir: str | os.PathLike, validation_texts, training_texts=()) -> Path | None:
     """Score the validation texts with the trained model in ``model_dir`` and write its reference
     profile there (the training hook; only the main process of a distributed run writes)."""
-    from ..evaluation.predict import _run_card_max_length, load_trained_model, positive_index, predict
+    from ..evaluation.predict import positive_index, predict
+    from ..model_folder import ModelFolder
     from ..train.distributed import is_main_process
 
     if not is_main_process():
         return None
-    model, tokenizer = load_trained_model(model_dir)
+    folder = ModelFolder(model_dir)
+    model, tokenizer = folder.load()
     texts = list(validation_texts)
     if not texts:
         return None
-    max_length = _run_card_max_length(model_dir) or min(int(tokenizer.model_max_length or 512), 512)
+    max_length = folder.max_length
     scores = predict((model, tokenizer), texts, max_length=max_length, progress=False).y_prob
     pos = positive_index(model.config)
     labels = (model.config.id2label[1 - pos], model.config.id2label[pos])  # (negative, positive)

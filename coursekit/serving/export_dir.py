@@ -14,43 +14,30 @@ PRECISIONS = ("int8", "fp32")
 def resolve_export_dir(model_dir: str | os.PathLike, *, export_if_needed: bool = True) -> Path:
     """The exported folder to serve for ``model_dir``.
 
-    ``model_dir`` may be an exported folder (``export.json`` + ``model.onnx``) or a
-    trained model folder; the latter is exported to ``model_dir/onnx`` first, with the
-    max length and cleaning its run card (``coursekit.json``) recorded, and again only
-    when the export no longer matches the weights (the run card's fingerprint; for a
-    folder without a run card, weights newer than the export).
+    ``model_dir`` may be an exported folder (``export.json`` + ``model.onnx``) or a trained
+    model folder; the latter is exported to its export folder (``MODEL/onnx``) first, with the
+    max length and cleaning its run card recorded, and again only when that export no longer
+    matches the weights (:meth:`~coursekit.model_folder.ModelFolder.export_is_current`).
     """
-    from ..export.from_run import export_is_current, export_trained_model
-    from ..export.manifest import FP32_NAME, is_export_dir
-    from ..runcard import has_run_card
+    from ..export.onnx_export import export_trained_model
+    from ..model_folder import CONFIG_FILE, ModelFolder, is_export_dir
 
-    model_dir = Path(model_dir)
     if is_export_dir(model_dir):
-        return model_dir
-    if not model_dir.is_dir():
-        raise ServingError(f"{model_dir}: no such folder")
-    if not (model_dir / "config.json").is_file():
-        raise ServingError(f"{model_dir} holds neither an exported model (export.json + model.onnx) nor a "
+        return Path(model_dir)
+    folder = ModelFolder(model_dir)
+    if not folder.path.is_dir():
+        raise ServingError(f"{folder.path}: no such folder")
+    if not (folder.path / CONFIG_FILE).is_file():
+        raise ServingError(f"{folder.path} holds neither an exported model (export.json + model.onnx) nor a "
                            "trained model (config.json + weights); run `coursekit export` or `coursekit train`")
-    target = model_dir / "onnx"
-    if has_run_card(model_dir):
-        current = export_is_current(model_dir, target)
-    else:
-        weights = [p.stat().st_mtime for p in model_dir.glob("*.safetensors")]
-        current = is_export_dir(target) and bool(weights) and (target / FP32_NAME).stat().st_mtime >= max(weights)
-    if current:
-        return target
+    if folder.export_is_current():
+        return folder.export_dir
     if not export_if_needed:
-        raise ServingError(f"{model_dir} is a trained model that has not been exported; run "
-                           f"`coursekit export {model_dir}`")
-    print(f"exporting {model_dir} to ONNX first: {target}", flush=True)
-    if has_run_card(model_dir):
-        export_trained_model(model_dir, target)
-    else:
-        from ..export import export_onnx
-
-        export_onnx(model_dir, target)
-    return target
+        raise ServingError(f"{folder.path} is a trained model that has not been exported; run "
+                           f"`coursekit export {folder.path}`")
+    print(f"exporting {folder.path} to ONNX first: {folder.export_dir}", flush=True)
+    export_trained_model(folder.path)
+    return folder.export_dir
 
 
 def model_file(export_dir: str | os.PathLike, precision: str | None) -> tuple[str, str]:

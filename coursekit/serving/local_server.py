@@ -222,7 +222,7 @@ def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host
     itself when it exits). A host other than loopback prints a plain warning: the local
     server has no authentication.
     """
-    from ..export.manifest import is_export_dir
+    from ..model_folder import is_export_dir
     from .export_dir import model_file
 
     export_dir = Path(export_dir)

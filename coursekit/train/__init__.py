@@ -10,7 +10,7 @@ from ..labels import ID2LABEL, LABEL2ID, LABEL_NAMES
 
 _LAZY = {
     "TrainConfig": ".config", "DataConfig": ".config",
-    "PreparedData": ".pipeline", "ensure_trained_model": ".pipeline", "is_trained_model": ".pipeline",
+    "PreparedData": ".pipeline", "ensure_trained_model": ".pipeline",
     "prepare_data": ".pipeline", "prepare_splits": ".pipeline", "run_training": ".pipeline",
     "splits_from_run_card": ".pipeline", "raw_splits_from_run_card": ".pipeline", "train_and_record": ".pipeline",
     "METRICS_FILE": ".trainer", "TrainResult": ".trainer", "build_trainer": ".trainer",

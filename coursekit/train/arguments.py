@@ -23,6 +23,22 @@ def precision_flags(mode: str = "auto") -> dict:
     return {"bf16": False, "fp16": True}
 
 
+def device_arguments(config: TrainConfig, on_gpu: bool) -> dict:
+    """Data loading and the distributed backend for this machine."""
+    auto_workers = config.dataloader_workers is None or config.dataloader_workers < 0
+    # Under torchrun (WORLD_SIZE > 1) on CPU, gloo is the backend; NCCL on GPUs is the default.
+    # accelerate only sets up CPU data parallelism when told the run is CPU-only (use_cpu):
+    # without it every process would train alone on the whole data set.
+    cpu_distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1 and not on_gpu
+    return dict(
+        dataloader_num_workers=(2 if on_gpu else 0) if auto_workers else config.dataloader_workers,
+        dataloader_pin_memory=on_gpu,
+        ddp_backend="gloo" if cpu_distributed else None,
+        use_cpu=cpu_distributed,
+        ddp_find_unused_parameters=False,
+    )
+
+
 def build_training_arguments(config: TrainConfig, show_progress: bool = False, **overrides):
     """``TrainingArguments`` for ``config``; ``overrides`` replace single arguments (benchmarks
     turn evaluation and checkpoints off, for instance)."""
@@ -33,14 +49,6 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False, *
     strategy = "steps" if config.save_steps else "epoch"
     steps = {"eval_steps": config.save_steps, "save_steps": config.save_steps,
              "logging_steps": config.save_steps} if config.save_steps else {}
-    auto_workers = config.dataloader_workers is None or config.dataloader_workers < 0
-    workers = (2 if on_gpu else 0) if auto_workers else config.dataloader_workers
-    # Under torchrun (WORLD_SIZE > 1) on CPU, gloo is the backend; NCCL on GPUs is the default.
-    # accelerate only sets up CPU data parallelism when told the run is CPU-only (use_cpu):
-    # without it every process would train alone on the whole data set.
-    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
-    cpu_distributed = distributed and not on_gpu
-    distributed_backend = "gloo" if cpu_distributed else None
     arguments = dict(
         output_dir=str(config.checkpoint_dir),
         # The assignment's hyperparameters:
@@ -69,11 +77,7 @@ def build_training_arguments(config: TrainConfig, show_progress: bool = False, *
         train_sampling_strategy="group_by_length" if config.group_by_length else "random",
         optim="adamw_torch_fused" if config.fused_adamw else "adamw_torch",
         torch_compile=config.torch_compile,
-        dataloader_num_workers=workers,
-        dataloader_pin_memory=on_gpu,
-        ddp_backend=distributed_backend,
-        use_cpu=cpu_distributed,
-        ddp_find_unused_parameters=False,
+        **device_arguments(config, on_gpu),
         # Token-count loss scaling is for language models: with it on, a classifier's
         # per-batch mean loss is multiplied by the number of processes (loss and
         # gradients reported 2x too large under torchrun with 2 processes).

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from ..profiles import Profile
+from ..defaults import DEFAULT_SEED
+from ..profiles import DEFAULT_MAX_LENGTH, TIER_MAX_LENGTH, Profile
 
 ASSIGNMENT = {"learning_rate": 2e-5, "batch_size": 16, "epochs": 3, "weight_decay": 0.01}
 
@@ -37,9 +38,10 @@ class TrainConfig:
     eval_batch_size: int = setting(64, "evaluation batch size per device")
     epochs: float = setting(ASSIGNMENT["epochs"], "training epochs (the most: early stopping may stop sooner)")
     weight_decay: float = setting(ASSIGNMENT["weight_decay"], "AdamW weight decay")
-    max_length: int = setting(256, "tokens per text; longer texts are truncated",
-                              default_text="the tier's: 128 offline, 512 full")
-    seed: int = setting(42, "seed of the split, the classifier head, the data order and dropout")
+    max_length: int = setting(DEFAULT_MAX_LENGTH, "tokens per text; longer texts are truncated",
+                              default_text="the tier's: " + ", ".join(f"{n} {tier}" for tier, n in
+                                                                      TIER_MAX_LENGTH.items()))
+    seed: int = setting(DEFAULT_SEED, "seed of the split, the classifier head, the data order and dropout")
     max_steps: int = setting(0, "stop after N optimizer steps (quick runs; 0 = no limit)")
     save_steps: int = setting(0, "evaluate and checkpoint every N steps instead of every epoch (0 = per epoch)")
     early_stopping_patience: int = setting(2, "stop after N evaluations without a lower validation loss "
@@ -110,6 +112,41 @@ class DataConfig:
                                  "JSON/YAML file", default_text="0/1, negative/positive, neg/pos", group="data")
     strict: bool = setting(False, "stop at the first junk row (empty after cleaning, duplicate, "
                                   "conflicting labels) instead of dropping it with a summary", group="data")
+
+    def cleaning_config(self):
+        """The cleaning steps ``clean`` stands for: every step of :class:`~coursekit.data.CleaningConfig`
+        (its defaults), or ``None`` for ``--no-clean``."""
+        from ..data.cleaning import CleaningConfig
+
+        return CleaningConfig() if self.clean else None
+
+    @classmethod
+    def from_record(cls, record: dict, **changes) -> "DataConfig":
+        """The data settings a run card recorded (its ``data``), each checked against its field's type,
+        with ``changes`` applied (another path to the same file, say)."""
+        from ..errors import RunCardError
+
+        values = {}
+        for f in fields(cls):
+            if f.name in record:
+                value, kind = record[f.name], type(f.default)
+                if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                    raise RunCardError(f"the run card's data setting {f.name!r} is {str(value)[:60]!r}, expected "
+                                       f"a {kind.__name__}; retrain with `coursekit train --overwrite`")
+                values[f.name] = value
+        return cls(**{**values, **changes})
+
+
+def option_name(f) -> str:
+    """The option that sets field ``f`` (booleans that default to True are turned off with --no-...)."""
+    if f.metadata.get("option"):
+        return f.metadata["option"]
+    name = f.name.replace("_", "-")
+    if f.name == "has_header":
+        return "--no-header"
+    if isinstance(f.default, bool) and f.default is True:
+        return f"--no-{name}"
+    return f"--{name}"
 
 
 def field_help(cls, name: str) -> str:

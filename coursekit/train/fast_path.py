@@ -27,7 +27,7 @@ class SpeedFlag:
     @property
     def option(self) -> str:
         """The ``coursekit train`` option that changes it."""
-        from ..options import option_name
+        from .config import option_name
 
         return option_name(self._field)
 

@@ -8,11 +8,11 @@ test scores rather than spending minutes on the same fine-tuning.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from ..model_folder import CONFIG_FILE, ModelFolder
 from .config import TrainConfig
-from .trainer import METRICS_FILE, TrainResult, train_model
+from .trainer import TrainResult, train_model
 
 REUSE_ENV = "COURSEKIT_REUSE_MODEL"
 
@@ -20,13 +20,11 @@ REUSE_ENV = "COURSEKIT_REUSE_MODEL"
 def load_train_result(model_dir: str | Path) -> TrainResult:
     """The :class:`TrainResult` of the run that saved ``model_dir`` (model, tokenizer,
     history and scores read back from the folder and its ``metrics.json``)."""
-    from ..evaluation.predict import load_trained_model
-
-    folder = Path(model_dir)
-    summary = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
-    model, tokenizer = load_trained_model(folder)
+    folder = ModelFolder(model_dir)
+    summary = folder.metrics()
+    model, tokenizer = folder.load()
     return TrainResult(
-        output_dir=folder,
+        output_dir=folder.path,
         model=model,
         tokenizer=tokenizer,
         history=list(summary.get("history") or []),
@@ -41,10 +39,10 @@ def load_train_result(model_dir: str | Path) -> TrainResult:
 def train_or_reuse(splits, config: TrainConfig, reuse: bool = False) -> TrainResult:
     """``train_model(splits, config)``; with ``reuse``, the model already trained in
     ``config.output_dir`` (when there is one), announced on one line."""
-    folder = Path(config.output_dir)
-    if reuse and (folder / "config.json").is_file() and (folder / METRICS_FILE).is_file():
+    folder = ModelFolder(config.output_dir)
+    if reuse and (folder.path / CONFIG_FILE).is_file() and folder.metrics_path.is_file():  # weights + history
         result = load_train_result(folder)
-        print(f"reusing the model already trained in {folder} ({result.summary.get('train_samples', '?')} "
+        print(f"reusing the model already trained in {folder.path} ({result.summary.get('train_samples', '?')} "
               f"reviews, {result.train_runtime_s:.0f} s of training): not training it again", flush=True)
         return result
     return train_model(splits, config)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from transformers import Trainer
 from transformers.trainer_pt_utils import LengthGroupedSampler, get_length_grouped_indices
 
+from ..defaults import DEFAULT_SEED
+
 
 class EpochSeededLengthGroupedSampler(LengthGroupedSampler):
     """``LengthGroupedSampler`` with a per-epoch seeded generator (``set_epoch`` is called by accelerate)."""
 
-    def __init__(self, *args, seed: int = 42, **kwargs):
+    def __init__(self, *args, seed: int = DEFAULT_SEED, **kwargs):
         super().__init__(*args, **kwargs)
         self.seed = seed
         self.epoch = 0

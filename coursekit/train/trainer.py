@@ -15,12 +15,11 @@ from pathlib import Path
 
 
 from ..labels import LABEL_NAMES
+from ..model_folder import METRICS_FILE, history_from_log
 from ..progress import configure_quiet_libraries
 from .config import TrainConfig
 from .distributed import main_print
 from .preemption import CheckpointOnSigterm, Preempted
-
-METRICS_FILE = "metrics.json"
 
 
 @dataclass
@@ -122,32 +121,9 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     On SIGTERM a checkpoint is written and :class:`Preempted` is raised: run again with
     ``resume=True`` to continue from it.
     """
-    from .callbacks import RuntimeTracker
     from .outcome import describe_outcome, outcome_lines
 
-    sigterm = CheckpointOnSigterm().install()
-    try:
-        if trainer is None:
-            trainer, encoded = build_trainer(splits, config, callbacks=[sigterm])
-        else:  # a Trainer built elsewhere: ``splits`` are the tokenized splits it was built with
-            encoded = splits
-            trainer.add_callback(sigterm)
-            use_tidy_output(trainer, configure_quiet_libraries(config.show_progress))
-        resume_from = last_checkpoint(config) if config.resume else None
-        if config.resume and resume_from is None:
-            main_print(f"--resume: no checkpoint in {config.checkpoint_dir}, starting from the beginning")
-        elif resume_from:
-            main_print(f"resuming from {resume_from}")
-        runtime = RuntimeTracker(resume_from)
-        trainer.add_callback(runtime)
-        main_print(f"training on {len(splits['train'])} reviews for up to {config.epochs:g} epochs "
-                   f"(validation: {len(splits['validation'])} reviews) ...")
-        trainer.train(resume_from_checkpoint=resume_from)
-    finally:
-        sigterm.uninstall()
-    if sigterm.received:
-        raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
-    train_runtime = runtime.total
+    trainer, encoded, train_runtime = _fit(splits, config, trainer)
 
     history = _history(trainer)  # before the final evaluations below add their own log entries
     state = trainer.state
@@ -179,9 +155,37 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     return result
 
 
-def _history(trainer):
-    from .history import history_from_log
+def _fit(splits, config: TrainConfig, trainer=None):
+    """Build (unless given) and run the Trainer, resuming when asked; (trainer, tokenized splits, seconds).
+    SIGTERM ends the run with a checkpoint and :class:`Preempted`."""
+    from .callbacks import RuntimeTracker
 
+    sigterm = CheckpointOnSigterm().install()
+    try:
+        if trainer is None:
+            trainer, encoded = build_trainer(splits, config, callbacks=[sigterm])
+        else:  # a Trainer built elsewhere: ``splits`` are the tokenized splits it was built with
+            encoded = splits
+            trainer.add_callback(sigterm)
+            use_tidy_output(trainer, configure_quiet_libraries(config.show_progress))
+        resume_from = last_checkpoint(config) if config.resume else None
+        if config.resume and resume_from is None:
+            main_print(f"--resume: no checkpoint in {config.checkpoint_dir}, starting from the beginning")
+        elif resume_from:
+            main_print(f"resuming from {resume_from}")
+        runtime = RuntimeTracker(resume_from)
+        trainer.add_callback(runtime)
+        main_print(f"training on {len(splits['train'])} reviews for up to {config.epochs:g} epochs "
+                   f"(validation: {len(splits['validation'])} reviews) ...")
+        trainer.train(resume_from_checkpoint=resume_from)
+    finally:
+        sigterm.uninstall()
+    if sigterm.received:
+        raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
+    return trainer, encoded, runtime.total
+
+
+def _history(trainer):
     return history_from_log(trainer.state.log_history)
 
 
