@@ -67,7 +67,7 @@ def run_train(args) -> int:
     data, train = settings_from_args(args)
     source = data.pop("data", None)
     # Under torchrun every process runs this; only rank 0 talks.
-    profile = resolve_profile(args, announce=is_main_process(), data=source)
+    profile = resolve_profile(args, announce=is_main_process(), data=source, max_samples=data.get("max_samples"))
     result = run_training(profile, train.pop("output_dir"), data=source, **data, **train)
     if is_main_process():
         print_summary(result)
@@ -95,7 +95,8 @@ def print_summary(result) -> None:
     if counts:
         print("dropped while loading: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     if test:
-        print("test split (scored once, after model selection on validation): "
-              + ", ".join(f"{k} {test[k]:.3f}" for k in ("accuracy", "precision", "recall", "f1")))
+        from ..evaluation.interpret import describe_scores
+
+        print("test split (scored once, after model selection on validation): " + describe_scores(test))
     print(f"model, tokenizer and run card saved in {Path(result.output_dir).resolve()}")
     print(f"metrics: {Path(result.output_dir).resolve() / 'metrics.json'}")

@@ -105,9 +105,14 @@ class DataConfig:
                                default_text="the first row names the columns", group="data")
     clean: bool = setting(True, "keep the texts as written (no removal of markup, URLs, special characters, "
                                 "no lower-casing)", default_text="cleaned", group="data")
-    max_samples: int = setting(0, "use a seeded subset of N rows (0 = every row)", group="data")
-    label_map: str = setting("", "label spellings for the two classes, e.g. '1 star=0,5 stars=1', or a "
-                                 "JSON/YAML file", default_text="0/1, negative/positive, neg/pos", group="data")
+    max_samples: int = setting(0, "train on a seeded, stratified sample of N reviews (0 = every review); the "
+                                  "reviews left out stay unseen by training", default_text="the tier's: 2000 offline, "
+                                  "every review on full", group="data")
+    label_map: str = setting("", "label spellings for the two classes, SPELLING=0|1 pairs, and VALUE=skip to drop "
+                                 "rows with that label (counted in the summary), e.g. '1=0,2=0,3=skip,4=1,5=1' for "
+                                 "star ratings; or a JSON/YAML file",
+                             default_text="0/1, negative/positive, neg/pos; the course's shop export: its stars, "
+                                          "1=0,2=0,3=skip,4=1,5=1", group="data")
     strict: bool = setting(False, "stop at the first junk row (empty after cleaning, duplicate, "
                                   "conflicting labels) instead of dropping it with a summary", group="data")
 

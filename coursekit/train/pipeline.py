@@ -43,6 +43,11 @@ def prepare_data(data: str | Path | DataConfig, seed: int = 42, **options) -> Pr
     from ..progress import configure_quiet_libraries
 
     configure_quiet_libraries()
+    if not isinstance(data, DataConfig):  # the data's own columns and label map unless given (the shop's export)
+        from ..data.shop import read_options
+
+        options.update(read_options(data, options.get("text_column"), options.get("label_column"),
+                                    options.get("label_map")))
     config = data if isinstance(data, DataConfig) else DataConfig(data=str(data), **{
         k: v for k, v in options.items() if v is not None})
     dataset, rows_loaded, report = _load_clean(config, seed)
@@ -56,7 +61,7 @@ def prepare_data(data: str | Path | DataConfig, seed: int = 42, **options) -> Pr
                         report)
 
 
-def prepare_splits(data: str | Path, text_column="text", label_column="label", clean=True,
+def prepare_splits(data: str | Path, text_column=None, label_column=None, clean=True,
                    max_samples=None, seed=42, has_header=True, label_map=None, strict=None, return_report=False):
     """Load, (optionally) clean and split a data source into train/validation/test.
 
@@ -122,10 +127,12 @@ def raw_splits_from_run_card(model_dir: str | Path, data: str | Path | None = No
 
 
 def run_training(profile: Profile, output_dir: str | Path, data: str | Path | None = None,
-                 text_column="text", label_column="label", clean=True, max_samples=None,
+                 text_column=None, label_column=None, clean=True, max_samples=None,
                  has_header=True, label_map=None, strict=None, **overrides) -> TrainResult:
     """Train on ``data`` (default: the tier's data set) with the tier's model; write the run card.
 
+    ``max_samples``: a seeded, stratified sample of that many reviews; ``None`` the tier's
+    size (offline: :data:`~coursekit.profiles.OFFLINE_SAMPLE`), 0 every review.
     ``overrides`` are :class:`TrainConfig` fields. The same seed splits and trains.
     """
     from ..outputs import check_output, prepare_output
@@ -133,7 +140,8 @@ def run_training(profile: Profile, output_dir: str | Path, data: str | Path | No
     config = TrainConfig.from_profile(profile, output_dir, **overrides)
     check_output(config)  # cheap checks first: nothing is loaded for a run that would be refused
     prepared = prepare_data(data or profile.dataset, config.seed, text_column=text_column,
-                            label_column=label_column, clean=clean, max_samples=max_samples or profile.max_train_samples or 0,
+                            label_column=label_column, clean=clean,
+                            max_samples=(profile.max_train_samples or 0) if max_samples is None else max_samples,
                             has_header=has_header, label_map=label_map, strict=strict)
     prepare_output(config)
     return train_and_record(prepared, config, profile.name)
