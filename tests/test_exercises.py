@@ -1,6 +1,8 @@
 """Exercise stubs and ✅ checks: a stub never stops a lesson, a check says what passed or what is wrong."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -92,15 +94,16 @@ def test_least_central_not_attempted_wrong_and_right(capsys):
     assert progress_report() == "1 passed, 0 not attempted, 0 failed"
 
 
-def test_stars_map_names_the_problem(tmp_path, capsys):
-    shop = tmp_path / "shop.csv"
-    shop.write_text("review,rating\nLove it,5 stars\nBroke,1 star\nGood,4 stars\nMeh,2 stars\n")
-    with pytest.raises(CheckFailed, match="load_reviews could not use it"):
-        check_stars_map({"1 star": 0, "5 stars": 1}, shop)  # two spellings missing
-    with pytest.raises(CheckFailed, match=r"became \[0, 1, 0, 1\], expected \[1, 0, 1, 0\]"):
-        check_stars_map({"1 star": 1, "2 stars": 1, "4 stars": 0, "5 stars": 0}, shop)
-    check_stars_map({"1 star": 0, "2 stars": 0, "4 stars": 1, "5 stars": 1}, shop)
-    assert capsys.readouterr().out.strip().endswith("✔ passed: stars_map turns the shop's ratings into labels")
+def test_stars_map_names_the_problem(capsys):
+    shop = Path(__file__).parent / "data" / "shop_reviews_first600.csv"  # real rows, stars 1-5
+    with pytest.raises(CheckFailed, match=r"could not use it: .*label '3'.*3=skip to drop such rows"):
+        check_stars_map({1: 0, 2: 0, 4: 1, 5: 1}, shop)  # the 3-star reviews unmapped
+    with pytest.raises(CheckFailed, match="3-star reviews are neither happy nor unhappy"):
+        check_stars_map({1: 0, 2: 0, 3: 1, 4: 1, 5: 1}, shop)
+    with pytest.raises(CheckFailed, match="1-2 stars are negative"):
+        check_stars_map({1: 0, 2: 1, 3: "skip", 4: 1, 5: 1}, shop)
+    check_stars_map({1: 0, 2: 0, 3: "skip", 4: 1, 5: 1}, shop)
+    assert capsys.readouterr().out.strip().endswith("✔ passed: stars_map turns the shop's star ratings into labels")
 
 
 def test_precision_recall_names_the_formula(capsys):

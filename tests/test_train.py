@@ -13,15 +13,16 @@ from transformers import TrainerCallback
 
 from coursekit.labels import LABEL_NAMES
 from coursekit.metrics import classification_metrics, load_metrics
-from coursekit.profiles import get_profile, sample_reviews_path
+from coursekit.profiles import get_profile
 from coursekit.train import TrainConfig, build_trainer, last_checkpoint, prepare_splits, train_model
+from shop_slice import OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def small_splits():
-    splits = prepare_splits(sample_reviews_path(), max_samples=96, seed=42)
+    splits = prepare_splits(SLICE, max_samples=96, seed=42, **OPTIONS)
     return splits
 
 

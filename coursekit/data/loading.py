@@ -180,7 +180,7 @@ def _to_dataset(path, rows, columns, text_column, label_column, label_map, has_h
         ids.append(line)
         for c in extra:
             extras[c].append("" if row.get(c) is None else str(row.get(c)))
-    _check_classes(path, labels)
+    _check_classes(path, labels, report)
     features = datasets.Features(
         {"text": datasets.Value("string"), "label": datasets.ClassLabel(names=list(LABEL_NAMES)),
          ROW: datasets.Value("int64"), **{renamed[c]: datasets.Value("string") for c in extra}}
@@ -189,8 +189,9 @@ def _to_dataset(path, rows, columns, text_column, label_column, label_map, has_h
         {"text": texts, "label": labels, ROW: ids, **{renamed[c]: v for c, v in extras.items()}}, features=features)
 
 
-def _check_classes(path, labels) -> None:
+def _check_classes(path, labels, report) -> None:
     if len(set(labels)) < 2:
+        report.check_strict()  # --strict: a junk row is the first thing to fix
         if not labels:
             raise DataError(f"{path}: no usable rows (every text is empty or skipped)")
         raise DataError(f"{path}: every row has the label {LABEL_NAMES[labels[0]]}; a classifier needs both classes")

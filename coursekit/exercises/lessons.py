@@ -18,23 +18,35 @@ def check_least_central(least_central, summary) -> None:
     check.finish()
 
 
-def check_stars_map(stars_map, shop_file, expected=(1, 0, 1, 0)) -> None:
-    """Part 2: ``stars_map`` turns the shop's rating spellings into the labels 0/1."""
+def check_stars_map(stars_map, shop_file, text_column: str = "Review Text", label_column: str = "Rating") -> None:
+    """Part 2: ``stars_map`` turns the shop's star ratings into labels: 1-2 stars 0, 4-5 stars 1, 3 stars skipped.
+
+    The file is read twice, with the student's map and with the course's
+    (:data:`coursekit.data.shop.STARS_TO_LABELS`): the same rows must come out with the same labels.
+    """
     from coursekit.data import load_reviews
+    from coursekit.data.report import DataReport
+    from coursekit.data.shop import STARS_TO_LABELS
     from coursekit.errors import DataError
 
-    check = Check("stars_map turns the shop's ratings into labels")
+    check = Check("stars_map turns the shop's star ratings into labels")
     if check.attempted(stars_map=stars_map):
         if not isinstance(stars_map, dict):
-            check.that(False, f"stars_map must be a dict like {{\"1 star\": 0}}, got a {type(stars_map).__name__}")
+            check.that(False, f"stars_map must be a dict like {{1: 0, 3: \"skip\"}}, got a {type(stars_map).__name__}")
         else:
+            options = dict(text_column=text_column, label_column=label_column)
             try:
-                shop = load_reviews(shop_file, text_column="review", label_column="rating", label_map=stars_map)
-                labels = list(shop["label"])
-                check.that(labels == list(expected), f"the file's ratings became {labels}, expected {list(expected)} "
-                                                     "(1-2 stars negative = 0, 4-5 stars positive = 1)")
+                yours = load_reviews(shop_file, label_map=stars_map, report=DataReport(), **options)
             except DataError as exc:
                 check.that(False, f"load_reviews could not use it: {exc}")
+                yours = None
+            if yours is not None:
+                wanted = load_reviews(shop_file, label_map=STARS_TO_LABELS, report=DataReport(), **options)
+                same_rows = list(yours["row"]) == list(wanted["row"])
+                check.that(same_rows, f"{len(yours):,} reviews came out, expected {len(wanted):,}: 3-star reviews "
+                                      "are neither happy nor unhappy here, map them to \"skip\"")
+                check.that(not same_rows or list(yours["label"]) == list(wanted["label"]),
+                           "some ratings got the wrong label: 1-2 stars are negative (0), 4-5 stars positive (1)")
     check.finish()
 
 
