@@ -101,7 +101,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _announce(server, export_dir) -> None:
     s = server.settings
-    example = json.dumps({"texts": ["Great product, fast delivery!"]})
+    example = json.dumps({"texts": ["Great style!"]})  # a real review of the course's shop export (line 861)
     log = (f"log {server.log_path} (temporary: removed on stop; --log FILE keeps one)" if server.log_is_temporary
            else f"log {server.log_path}")
     print(f"serving {export_dir} at {server.score_url} (pid {server.pid}, {log})")

@@ -26,6 +26,9 @@ LABEL_COLUMN = "Rating"
 RECOMMENDED_COLUMN = "Recommended IND"
 STARS_TO_LABELS = "1=0,2=0,3=skip,4=1,5=1"
 SLICE_COLUMNS = ("Department Name", "Age")  # what lesson 03's bias audit slices by
+# Real reviews from the export, quoted as written (its line in the file), for help texts and examples.
+EXAMPLE_POSITIVE = "This dress is perfection! so pretty and flattering."  # line 13, 5 stars, recommended
+EXAMPLE_NEGATIVE = "Material is too thin and quality is poor"  # line 3779, 1 star, not recommended
 
 
 def shop_reviews_path() -> Path:

@@ -122,7 +122,7 @@ def parse_request(raw, *, max_texts: int = DEFAULT_MAX_TEXTS, max_chars: int = D
             raise RequestError(f"request body is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if isinstance(raw, str):
         if not raw.strip():
-            raise RequestError('request body is empty; send JSON such as {"texts": ["great product"]}')
+            raise RequestError('request body is empty; send JSON such as {"texts": ["Great style!"]}')
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
