@@ -112,12 +112,16 @@ def test_precision_recall_names_the_formula(capsys):
     y_true = np.array([1, 1, 1, 0, 0, 0])
     y_prob = np.array([0.9, 0.8, 0.2, 0.7, 0.1, 0.3])
     predictions = Predictions.from_probabilities(["t"] * 6, y_prob, y_true, {})
-    with pytest.raises(CheckFailed, match=r"my_recall is 0.5000, expected 0.6667 = tp / \(tp \+ fn\)"):
+    with pytest.raises(CheckFailed, match=r"my_recall is 0.5000, expected 0.6667 = \(predicted and true POSITIVE\)"):
         check_precision_recall(2 / 3, 0.5, predictions)
     with pytest.raises(CheckFailed, match="my_precision must be a number"):
         check_precision_recall("high", 2 / 3, predictions)
     check_precision_recall(2 / 3, 2 / 3, predictions)
-    assert "✔ passed" in capsys.readouterr().out
+    # the unhappy customers: predicted NEGATIVE rows 2, 4, 5 of which 4 and 5 are NEGATIVE; row 3 missed
+    with pytest.raises(CheckFailed, match=r"my_precision is 0.5000, expected 0.6667 = \(predicted and true NEGATIVE\) / \(predicted NEGATIVE\)"):
+        check_precision_recall(0.5, 2 / 3, predictions, target=0)
+    check_precision_recall(2 / 3, 2 / 3, predictions, target=0)
+    assert "✔ passed: your precision and recall of the NEGATIVE class" in capsys.readouterr().out
 
 
 def test_small_data_fix_needs_a_clear_improvement(capsys):
@@ -125,15 +129,15 @@ def test_small_data_fix_needs_a_clear_improvement(capsys):
 
     from coursekit.exercises import check_small_data_fix
 
-    def run(accuracy):
-        return SimpleNamespace(validation_metrics={"accuracy": accuracy})
+    def run(f1_macro, accuracy=0.88):  # "always positive" on the shop's data: accuracy 0.88, macro-F1 0.47
+        return SimpleNamespace(validation_metrics={"accuracy": accuracy, "f1_macro": f1_macro})
 
-    check_small_data_fix(run(0.52), not_attempted("fixed_run"))
+    check_small_data_fix(run(0.47), not_attempted("fixed_run"))
     assert "⏭ not attempted" in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match="validation accuracy is 0.540, below 0.7"):
-        check_small_data_fix(run(0.52), run(0.54))
-    check_small_data_fix(run(0.52), run(0.86))
-    assert "0.520 → 0.860" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="validation macro-F1 is 0.490, below 0.7"):
+        check_small_data_fix(run(0.47), run(0.49, accuracy=0.89))  # accuracy alone would look fine
+    check_small_data_fix(run(0.47), run(0.81))
+    assert "macro-F1 0.470 → 0.810" in capsys.readouterr().out
 
 
 @pytest.mark.slow

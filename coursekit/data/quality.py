@@ -72,11 +72,14 @@ def drop_wordless(dataset, report: DataReport, strict: bool = False, text_column
     return dataset if len(keep) == len(dataset) else dataset.select(keep)
 
 
-def deduplicate(dataset, report: DataReport, strict: bool = False, text_column: str = "text",
+def deduplicate(dataset, report: DataReport | None = None, strict: bool = False, text_column: str = "text",
                 label_column: str = "label"):
     """Keep the first of exact duplicates; drop every copy of a text that has both labels.
 
-    ``strict=True``: the first such row (in file order) is an error at once."""
+    The drops are counted in ``report`` (printed when none is given). ``strict=True``: the
+    first such row (in file order) is an error at once."""
+    own_report = report is None
+    report = report if report is not None else DataReport(source="data", rows_read=len(dataset))
     ids, texts, labels = row_ids(dataset), column(dataset, text_column), column(dataset, label_column)
     groups: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
@@ -98,7 +101,11 @@ def deduplicate(dataset, report: DataReport, strict: bool = False, text_column: 
                            fix="drop --strict to keep only the first copy")
             drop.update(members[1:])
     _check_now(report, strict)
-    return dataset if not drop else dataset.select([i for i in range(len(dataset)) if i not in drop])
+    kept = dataset if not drop else dataset.select([i for i in range(len(dataset)) if i not in drop])
+    if own_report:
+        report.rows_kept = len(kept)
+        report.print()
+    return kept
 
 
 def _check_now(report: DataReport, strict: bool) -> None:

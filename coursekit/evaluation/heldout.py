@@ -85,3 +85,16 @@ def _clear_cut_pool(model_dir):
         raise EvaluationError(f"{model_dir} was trained on every review of the shop's export: none is left to "
                               "show it (train on a sample with --max-samples N)")
     return prepare_dataset(shop, verbose=False)[0]
+
+
+def larger_test_set(model_dir, test_split, n: int | None = 3000, seed: int = 42) -> tuple[str, object]:
+    """``(name, dataset)``: ``n`` reviews from outside the model's training sample when it has one (the offline
+    tier), else its test split (the full tier trains on every review; its test split is already large)."""
+    try:
+        rest = heldout_reviews(model_dir)
+    except EvaluationError:
+        return "the test split", test_split
+    from coursekit.data import stratified_sample
+
+    picked = stratified_sample(rest, n, seed) if n else rest
+    return f"{len(picked):,} reviews from outside the training sample", picked
