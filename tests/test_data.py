@@ -45,15 +45,18 @@ def test_the_shop_export_ships_byte_for_byte_as_its_data_card_says():
 def test_the_shop_export_loads_with_its_own_columns_and_star_map(capsys):
     dataset, report = prepare_dataset(shop_reviews_path())  # no options: Review Text, Rating, 1-2 / 3 skip / 4-5
     counts = Counter(dataset["label"])
-    assert report.rows_read == 23_486 and len(dataset) == report.rows_kept == 19_811
-    assert report.counts["label_skipped"] == 2_823 and report.counts["empty"] == 845
-    assert report.counts["duplicate"] == 7 and report.counts["markup"] >= 42
+    assert report.rows_read == 23_486 and len(dataset) == report.rows_kept == 19_814
+    assert report.counts["label_skipped"] == 2_823 and report.counts["empty"] == 844  # one row has only a title
+    assert report.counts["duplicate"] == 5 and report.counts["markup"] == 48
     assert round(counts[1] / len(dataset), 3) == 0.880  # the imbalance lesson 02 teaches
-    assert {"Department Name", "Age", "Title", "Rating", "Recommended IND"} <= set(dataset.column_names)
-    assert "23,486 = 19,811 kept + 2,823 skipped by the label map + 845 with no words + 7 duplicates" \
+    assert {"Department Name", "Age", "Rating", "Recommended IND"} <= set(dataset.column_names)
+    assert dataset[2]["text"].startswith("my favorite buy! i love, love, love this jumpsuit")  # title, then review
+    assert "23,486 = 19,814 kept + 2,823 skipped by the label map + 844 with no words + 5 duplicates" \
         in capsys.readouterr().out
     recommended = load_reviews(shop_reviews_path(), label_column="Recommended IND")  # the other label, one option
-    assert len(recommended) == 22_641 and Counter(recommended["label"])[0] == 4_101
+    assert len(recommended) == 22_642 and Counter(recommended["label"])[0] == 4_101
+    body = load_reviews(shop_reviews_path(), text_column="Review Text")  # the review alone, as the raw export reads
+    assert len(body) == 19_818 and body[2]["text"].startswith("I love, love, love this jumpsuit")
 
 
 def test_a_stratified_sample_keeps_the_share_and_leaves_the_rest_unseen():

@@ -151,3 +151,35 @@ def test_the_run_says_which_epoch_it_kept(trained):
     _, stdout = trained
     assert "kept the model of epoch" in stdout and "disk:" in stdout
     assert "advice:" in stdout  # 48 training reviews: the run says what to try
+
+
+def test_reviews_outside_the_sample_are_the_held_out_set(trained, tmp_path):
+    """The rows the model's sample left out: never trained, validated or tested on (issue 20)."""
+    import shutil
+
+    from coursekit.errors import EvaluationError
+    from coursekit.evaluation.heldout import clear_cut_reviews, heldout_reviews, larger_test_set
+    from coursekit.train import splits_from_run_card
+
+    folder, _ = trained
+    card = read_run_card(folder)
+    rest = heldout_reviews(folder)
+    used = {row for part in ("train", "validation", "test") for row in card.rows(part)}
+    assert len(used) == 60 and len(rest) == 497 - 60 and not used & set(rest["row"])
+    some = heldout_reviews(folder, n=100)
+    assert len(some) == 100 and set(some["row"]) <= set(rest["row"])
+    where, larger = larger_test_set(folder, splits_from_run_card(folder)["test"], n=200)
+    assert len(larger) == 200 and "outside the training sample" in where
+    clear = clear_cut_reviews(folder, n=2)
+    assert clear["label"].tolist() == [1, 1, 0, 0] and not used & set(clear["row"])
+    assert set(zip(clear["Rating"], clear["Recommended IND"])) == {("5", "1"), ("1", "0")}
+    # A model trained on every row (the full tier): no held-out set; clear-cut reviews come from the shop export.
+    everything = tmp_path / "everything"
+    shutil.copytree(folder, everything, ignore=shutil.ignore_patterns("checkpoints"))
+    data = json.loads((everything / RUN_CARD_FILE).read_text())
+    data["data"]["max_samples"] = 0
+    (everything / RUN_CARD_FILE).write_text(json.dumps(data))
+    with pytest.raises(EvaluationError, match="trained on every row"):
+        heldout_reviews(everything)
+    assert larger_test_set(everything, "the split", n=200) == ("the test split", "the split")
+    assert len(clear_cut_reviews(everything, n=3)) == 6

@@ -18,7 +18,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--no-int8", action="store_true", help="skip the int8 quantized copy")
     p.add_argument("--int8-outlier-ratio", type=float, default=0.0, metavar="R",
                    help="in the int8 copy, keep in fp32 the matrix products whose inputs peak above R times their "
-                        "99.9th percentile on the sample reviews (try 8: a little slower, fewer predictions "
+                        "99.9th percentile on real reviews of the course's shop export (try 8: a little slower, fewer predictions "
                         "flipped; default 0: quantize every product)")
     p.add_argument("--no-fuse", action="store_true", help="keep the plain graph (no ONNX Runtime fusions)")
     p.add_argument("--data", help="labelled file for the parity check (default: the model's own test split, "
@@ -47,11 +47,11 @@ def parity_texts(model_dir, data: str | None, split: str, limit: int | None, has
     """Texts and integer labels to compare engines on: the model's own split, or a file (raw, uncleaned)."""
     from ..runcard import has_run_card, read_run_card
 
-    if not has_run_card(model_dir):  # a model trained elsewhere: a seeded split of --data or the sample reviews
-        from ..profiles import sample_reviews_path
+    if not has_run_card(model_dir):  # a model trained elsewhere: a seeded split of --data or the shop's reviews
+        from ..profiles import shop_reviews_path
         from ..train import prepare_splits
 
-        path = data or str(sample_reviews_path())
+        path = data or str(shop_reviews_path())
         splits = prepare_splits(path, clean=False, seed=42, has_header=has_header)
         parts = ["train", "validation", "test"] if split == "all" else [split]
         texts = [t for p in parts for t in splits[p]["text"]]

@@ -26,6 +26,25 @@ from .sampling import stratified_sample
 from .shop import read_options
 
 HUB_DATASETS = {"imdb": "stanfordnlp/imdb"}
+JOIN = "+"  # --text-column "Title + Review Text": the texts of several columns, in that order
+
+
+def text_columns(text_column: str, columns) -> list[str]:
+    """The columns a review's text is read from: ``text_column`` when the file has a column of that
+    name, else its ``+``-separated parts (``"Title + Review Text"``)."""
+    if text_column in columns or JOIN not in text_column:
+        return [text_column]
+    return [part.strip() for part in text_column.split(JOIN) if part.strip()]
+
+
+def join_texts(parts) -> str:
+    """Non-empty texts joined into one: ``"Love it!"`` and ``"Fits well"`` make ``"Love it! Fits well"``,
+    ``"Runs small"`` and ``"Returned it"`` make ``"Runs small. Returned it"``."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if part:
+            out = part if not out else out + (" " if out[-1] in ".!?…" else ". ") + part
+    return out
 
 
 def load_reviews(
@@ -43,7 +62,8 @@ def load_reviews(
     """Load reviews from ``source``: ``"imdb"`` (Hub) or a path to .csv/.tsv/.txt/.jsonl/.json (or .gz).
 
     ``text_column``/``label_column`` default to ``text``/``label`` (for the course's shop
-    export: ``Review Text``/``Rating`` with its star map). ``label_map`` maps label
+    export: its own, with its star map: :func:`~coursekit.data.shop.read_options`);
+    ``text_column="Title + Review Text"`` joins several columns' texts, in that order. ``label_map`` maps label
     spellings (e.g. ``{"1 star": 0, "5 stars": 1}``, or the ``--label-map`` string
     ``"1=0,2=0,3=skip,4=1,5=1"``) to 0/1 (or ``"skip"``). ``has_header=False`` reads a
     header-less delimited file as ``text<sep>label``. ``max_samples`` keeps a seeded,
@@ -109,7 +129,7 @@ def _load_hub(name: str):
 
 
 def _check_columns(path, columns, rows, text_column, label_column, mapping, has_header) -> None:
-    for needed in (text_column, label_column):
+    for needed in (*text_columns(text_column, columns), label_column):
         if needed not in columns:
             hint = ""
             if has_header and _looks_like_data(columns, mapping):
@@ -122,12 +142,14 @@ def _check_columns(path, columns, rows, text_column, label_column, mapping, has_
         raise DataError(f"{path}: no rows after the header")
 
 
-def _row_text(path, row, text_column, report) -> str:
-    """The row's text with control characters removed (each removal counted)."""
-    line, text = row[LINE], row.get(text_column)
-    if text is not None and not isinstance(text, str):
-        raise DataError(f"{path}, line {line}: {text_column!r} is {type(text).__name__}, not text")
-    text, removed = repair_control_characters(text or "")
+def _row_text(path, row, parts, report) -> str:
+    """The row's text (its ``parts`` columns joined) with control characters removed (each removal counted)."""
+    line, values = row[LINE], [row.get(column) for column in parts]
+    for column, value in zip(parts, values):
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{path}, line {line}: {column!r} is {type(value).__name__}, not text")
+    text_column = " + ".join(parts)
+    text, removed = repair_control_characters(join_texts(v or "" for v in values))
     if removed:
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in removed}))
         report.add("control_characters", line, f"{codes}: {text}", where="line",
@@ -157,12 +179,13 @@ def _to_dataset(path, rows, columns, text_column, label_column, label_map, has_h
     _check_columns(path, columns, rows, text_column, label_column, mapping, has_header)
     # Every other column is kept as text for slicing, the label column too (its raw value, e.g. the stars)
     # unless it is called "label", the name of the 0/1 column.
-    extra = [c for c in columns if c not in (text_column, "label", "text")]
+    parts = text_columns(text_column, columns)
+    extra = [c for c in columns if c not in (*parts, "label", "text")]
     renamed = {c: (c if c != ROW else f"{ROW}_in_file") for c in extra}
     texts, labels, ids, extras = [], [], [], {c: [] for c in extra}
     for row in rows:
         line = row[LINE]
-        text = _row_text(path, row, text_column, report)
+        text = _row_text(path, row, parts, report)
         if not text.strip():
             report.add("empty", line, text, where="line", problem=f"empty text in column {text_column!r}",
                        fix="drop --strict to skip such rows")

@@ -6,9 +6,11 @@ reviewer age, department and product class, and the junk a real export holds. Th
 package holds the original file byte for byte, gzip-compressed (see ``DATA_CARD.md``).
 
 Read as it is, the export needs three choices that the course makes for it unless told
-otherwise (:func:`read_options`): the text is ``Review Text``, the label is ``Rating``,
-and the stars become labels with ``1=0,2=0,3=skip,4=1,5=1`` (1-2 stars unhappy, 3 stars
-left out and counted, 4-5 happy). ``label_column="Recommended IND"`` (already 0/1) is the
+otherwise (:func:`read_options`): the text is the review's ``Title`` and ``Review Text``
+joined (``"Title + Review Text"``: the title often says the sentiment in a few words;
+``benchmarks/RESULTS.md`` has the measurement), the label is ``Rating``, and the stars
+become labels with ``1=0,2=0,3=skip,4=1,5=1`` (1-2 stars unhappy, 3 stars left out and
+counted, 4-5 happy). ``label_column="Recommended IND"`` (already 0/1) is the
 other label the export offers.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ ORIGINAL_NAME = "Womens Clothing E-Commerce Reviews.csv"
 ORIGINAL_SHA256 = "bd93cc515747ad1f87b8bc863c9e40da758509e6db6506a96d06976e61e36ee0"
 TEXT_COLUMN = "Review Text"
 TITLE_COLUMN = "Title"
+DEFAULT_TEXT = f"{TITLE_COLUMN} + {TEXT_COLUMN}"  # the title, then the review (coursekit.data.loading.text_columns)
 LABEL_COLUMN = "Rating"
 RECOMMENDED_COLUMN = "Recommended IND"
 STARS_TO_LABELS = "1=0,2=0,3=skip,4=1,5=1"
@@ -48,11 +51,11 @@ def read_options(source, text_column: str | None = None, label_column: str | Non
     """The columns and label map to read ``source`` with: the caller's, else the data's own.
 
     For the shipped export, ``text``/``label`` (the generic defaults, which it has no
-    columns of) mean ``Review Text``/``Rating``, and the ``Rating`` column comes with
+    columns of) mean ``Title + Review Text``/``Rating``, and the ``Rating`` column comes with
     :data:`STARS_TO_LABELS` unless a label map is given. Any other source: ``text``/``label``.
     """
     shop = is_shop_export(source)
-    text = text_column if text_column not in (None, "", "text") or not shop else TEXT_COLUMN
+    text = text_column if text_column not in (None, "", "text") or not shop else DEFAULT_TEXT
     label = label_column if label_column not in (None, "", "label") or not shop else LABEL_COLUMN
     if shop and label == LABEL_COLUMN and not label_map:
         label_map = STARS_TO_LABELS

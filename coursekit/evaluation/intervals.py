@@ -48,7 +48,8 @@ def confusion_counts(y_true, y_pred) -> np.ndarray:
 def count_scores(y_true, y_pred) -> dict:
     """The point value of every count-based score."""
     tp, fp, fn, tn = confusion_counts(y_true, y_pred)
-    return {name: float(value) for name, value in _scores(*(np.array([c]) for c in (tp, fp, fn, tn))).items()}
+    values = _scores(*(np.array([c]) for c in (tp, fp, fn, tn)))
+    return {name: float(value[0]) for name, value in values.items()}
 
 
 def bootstrap_counts(y_true, y_pred, metrics=COUNT_METRICS, *, n_resamples: int = 1000, confidence: float = 0.95,

@@ -99,7 +99,9 @@ class DataConfig:
 
     data: str = setting("", "CSV, TSV or JSONL with text and label columns, or 'imdb'",
                         default_text="the tier's data", group="data")
-    text_column: str = setting("text", "column holding the review text", group="data")
+    text_column: str = setting("text", "column holding the review text, or several joined with ' + ' (e.g. "
+                                       "'Title + Review Text')", default_text="text; the course's shop export: "
+                                       "its own", group="data")
     label_column: str = setting("label", "column holding the label", group="data")
     has_header: bool = setting(True, "the file has no header row: text<TAB>label per line",
                                default_text="the first row names the columns", group="data")
