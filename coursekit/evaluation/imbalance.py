@@ -17,7 +17,7 @@ from coursekit.labels import LABEL_NAMES
 
 def majority_baseline(y_true) -> dict:
     """Scores of the rule "always the majority class": what accuracy alone would call good."""
-    y_true = np.asarray(y_true).astype(int)
+    y_true = np.asarray(y_true if isinstance(y_true, np.ndarray) else list(y_true)).astype(int)
     majority = int(np.mean(y_true) >= 0.5)
     scores = count_scores(y_true, np.full_like(y_true, majority))
     return {"majority": LABEL_NAMES[majority], "share": float(np.mean(y_true == majority)), "n": int(y_true.size),
