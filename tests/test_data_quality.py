@@ -9,6 +9,7 @@ import pytest
 
 from coursekit.data import DataReport, load_reviews, prepare_dataset, split_dataset
 from coursekit.errors import DataError
+from coursekit.runcard import read_run_card
 
 # One file with every kind of junk (lines 2-13), beside enough good rows to train on.
 JUNK = (
@@ -229,3 +230,28 @@ def test_unknown_label_error_and_help_show_skip(tmp_path, capsys):
         main(["train", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "VALUE=skip" in help_text and "3=skip" in help_text
+
+
+def test_the_raw_export_trains_with_a_star_map_and_says_what_it_dropped(tmp_path, monkeypatch, capsys):
+    """Issue 20: the export as downloaded, columns and stars given on the command line (a slice of it here)."""
+    from coursekit.cli import main
+    from shop_slice import CLI_OPTIONS
+
+    seen = {}
+
+    def fake_train_model(splits, config, trainer=None):
+        seen.update(splits=splits)
+        return SimpleNamespace(test_metrics={}, summary={}, train_runtime_s=0.0, output_dir=config.output_dir)
+
+    monkeypatch.setattr("coursekit.train.pipeline.train_model", fake_train_model)
+    options = [o if o != "Review Text" else "Title + Review Text" for o in CLI_OPTIONS]
+    assert main(["train", *options, "--max-samples", "0", "--output", str(tmp_path / "m")]) == 0
+    out = capsys.readouterr().out
+    banner = out.splitlines()[0]
+    assert "coursekit tier: offline" in banner and "shop_reviews_first600.csv" in banner  # the data actually used
+    assert "sample reviews" not in banner and "(a clothing shop" not in banner  # not the tier's own data
+    assert "kept 497 of 600 data rows (600 = 497 kept + 74 skipped by the label map + 29 with no words" in out
+    assert sum(len(s) for s in seen["splits"].values()) == 497
+    card = read_run_card(tmp_path / "m")
+    assert card.data["text_column"] == "Title + Review Text" and card.data["label_map"] == "1=0,2=0,3=skip,4=1,5=1"
+    assert card.dropped["counts"] == {"label_skipped": 74, "empty": 29, "markup": 5}
