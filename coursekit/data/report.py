@@ -132,7 +132,7 @@ class DataReport:
             where = "line" if kind == "not_utf8" else "row"
             shown = ", ".join(f"{where} {e['row']} {e['text']!r}" for e in self.examples.get(kind, []))
             lines.append(f"{self.source}: {action} {n:,} {what}" + (f"; e.g. {shown}" if shown else ""))
-        if self.counts:
+        if self.removed:  # rows left the data: say where every one of them went
             lines.append(self.total_line())
         return lines
 
