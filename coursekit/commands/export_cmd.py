@@ -18,8 +18,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--no-int8", action="store_true", help="skip the int8 quantized copy")
     p.add_argument("--int8-outlier-ratio", type=float, default=0.0, metavar="R",
                    help="in the int8 copy, keep in fp32 the matrix products whose inputs peak above R times their "
-                        "99.9th percentile on real reviews of the course's shop export (try 8: a little slower, fewer predictions "
-                        "flipped; default 0: quantize every product)")
+                        "99.9th percentile on real reviews of the course's shop export (try 8: a little slower, "
+                        "fewer predictions flipped; default 0: quantize every product)")
     p.add_argument("--no-fuse", action="store_true", help="keep the plain graph (no ONNX Runtime fusions)")
     p.add_argument("--data", help="labelled file for the parity check (default: the model's own test split, "
                                   "from its run card)")

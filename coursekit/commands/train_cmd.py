@@ -38,7 +38,7 @@ def add_parser(subparsers) -> None:
     demo.add_argument("--max-samples", type=int, default=None, metavar="N",
                       help="a seeded, stratified sample of N reviews (default: 300)")
     demo.add_argument("--max-steps", type=int, default=0, metavar="N",
-                      help="stop after N optimizer steps, for a quick look (default: 3 full epochs)")
+                      help="stop after N optimizer steps, for a quick look (default: 5 full epochs)")
     demo.set_defaults(func=run_demo)
 
 
