@@ -93,10 +93,10 @@ def print_summary(result) -> None:
     print()
     print(f"trained in {result.train_runtime_s:.0f} s on {result.summary.get('train_samples')} reviews")
     dropped = (result.summary.get("data") or {}).get("dropped") or {}
-    counts = {k: v for k, v in (dropped.get("counts", dropped) if isinstance(dropped, dict) else {}).items()
-              if isinstance(v, int) and v}
-    if counts:
-        print("dropped while loading: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    if isinstance(dropped, dict) and dropped.get("counts") and dropped.get("rows_read"):
+        from ..data.report import DataReport
+
+        print(DataReport.from_dict(dropped).total_line())  # every data row of the file accounted for
     if test:
         from ..evaluation.interpret import describe_scores
 

@@ -114,6 +114,14 @@ class DataReport:
             raise DataError(f"{self.location or self.source}, {first['where']} {first['row']}: {first['problem']}; "
                             f"{first['fix'] or 'drop --strict to drop such rows'}")
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "DataReport":
+        """The report back from :meth:`to_dict` (what metrics.json and the run card keep)."""
+        from dataclasses import fields
+
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out.pop("first")
