@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11 and pip:
-#   make demo   - create/reuse .venv, install, run the offline demo (fine-tune on the sample reviews)
+#   make demo   - create/reuse .venv, install, run the offline demo (fine-tune on a sample of a shop's real reviews)
 #   make test   - create/reuse .venv, install, run the unit tests and execute every notebook on both tiers
 #   make lock   - upgrade .venv within pyproject.toml's ranges and rewrite constraints.txt
 PYTHON ?= python3

@@ -170,12 +170,13 @@ def to_cli_arguments(values: dict, cls) -> list[str]:
 def add_profile_option(parser) -> None:
     """The one ``--profile`` option every tier-dependent command takes."""
     parser.add_argument("--profile", choices=["full", "offline"], default=None,
-                        help="tier: 'full' (Hub model + IMDB, GPU) or 'offline' (MiniLM + sample reviews); "
+                        help="tier: 'full' (Hub model + IMDB, GPU) or 'offline' (MiniLM + a shop's real reviews); "
                              "default: $COURSEKIT_PROFILE, else offline")
 
 
-def resolve_profile(args, announce: bool = True, data: str | None = None):
-    """The tier for this command: --profile, then $COURSEKIT_PROFILE, then offline; printed once."""
+def resolve_profile(args, announce: bool = True, data: str | None = None, max_samples: int | None = None):
+    """The tier for this command: --profile, then $COURSEKIT_PROFILE, then offline; printed once
+    with the data actually used (``data``, ``max_samples``: what the command was given)."""
     from .profiles import get_profile
 
-    return get_profile(getattr(args, "profile", None), announce=announce, data=data)
+    return get_profile(getattr(args, "profile", None), announce=announce, data=data, max_samples=max_samples)

@@ -45,3 +45,17 @@ def results_dir(*parts: str, create: bool = True) -> Path:
     if create:
         folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# The course's data: the shop's review export, shipped in the package (coursekit/data/shop.py reads it).
+SHOP_FILE = "womens_clothing_reviews.csv.gz"
+
+
+def shop_reviews_path() -> Path:
+    """The shipped export (works from a checkout, an installed wheel and the student copy)."""
+    return package_file("data", SHOP_FILE)
+
+
+def is_shop_export(source) -> bool:
+    """True for the shipped export, wherever it lies (an Azure ML job mounts it under its own name)."""
+    return source is not None and Path(str(source)).name == SHOP_FILE

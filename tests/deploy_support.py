@@ -6,7 +6,6 @@ several modules call these functions, which cache by process.
 """
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
@@ -47,14 +46,7 @@ def export_dir(tmp_path_factory) -> Path:
 
 
 def sample_texts(n: int = 40) -> tuple[list[str], list[int]]:
-    """The first ``n`` reviews shipped with the project, with 0/1 labels."""
-    from coursekit.profiles import sample_reviews_path
+    """The first ``n`` usable reviews of the real shop slice (tests/data), as written, with 0/1 labels."""
+    from shop_slice import slice_texts
 
-    texts, labels = [], []
-    with open(sample_reviews_path(), newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            texts.append(row["text"])
-            labels.append(1 if row["label"].strip().lower() == "positive" else 0)
-            if len(texts) == n:
-                break
-    return texts, labels
+    return slice_texts(n)

@@ -126,9 +126,9 @@ def test_plan_prints_validated_specs_and_cost(no_azure_env, capsys):
 
 def test_plan_brief_with_model_and_data(no_azure_env, capsys, tmp_path_factory):
     export = deploy_support.export_dir(tmp_path_factory)
-    from coursekit.profiles import sample_reviews_path
+    from coursekit.profiles import shop_reviews_path
 
-    assert main(["azure", "plan", "--brief", "--model-dir", str(export), "--data", str(sample_reviews_path())]) == 0
+    assert main(["azure", "plan", "--brief", "--model-dir", str(export), "--data", str(shop_reviews_path())]) == 0
     out = capsys.readouterr().out
     assert "model: onnx" in out and "data asset: reviews" in out and "# ---" not in out
 

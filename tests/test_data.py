@@ -1,8 +1,12 @@
 """Loading, cleaning and splitting, with the bad inputs students actually produce."""
 from __future__ import annotations
 
-import importlib.util
+import csv
+import fnmatch
+import hashlib
+import io
 import json
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +14,8 @@ import pytest
 
 from coursekit.data import CleaningConfig, clean_dataset, clean_text, load_reviews, prepare_dataset, split_dataset
 from coursekit.errors import DataError
-from coursekit.profiles import sample_reviews_path
+from coursekit.data.shop import SHOP_FILE, shop_reviews_path
+from shop_slice import OPTIONS, SLICE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,52 +26,49 @@ def write(tmp_path, name, text):
     return path
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("make_sample_reviews", ROOT / "scripts" / "make_sample_reviews.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def test_the_shop_export_ships_byte_for_byte_as_its_data_card_says():
+    from coursekit.data.shop import ORIGINAL_SHA256, original_bytes
 
-
-def test_sample_reviews_are_exactly_what_the_seeded_generator_writes():
-    generator = _generator()
-    assert sample_reviews_path().read_text(encoding="utf-8") == generator.render(generator.build_rows())
-
-
-def test_sample_reviews_meet_the_data_card():
-    ds = load_reviews(sample_reviews_path(), strict=True)  # the course's own file has no junk rows
-    rows = ds.to_pandas()
-    assert len(rows) == 1000 and Counter(ds["label"]) == {0: 500, 1: 500}
-    assert rows.groupby(["domain", "label"]).size().tolist() == [100] * 10  # 5 domains, balanced in each
-    assert set(ds["style"]) == {"plain", "long", "short", "contrast", "negation", "lukewarm", "sarcastic",
-                                "domain_word", "informal"}
-    sarcastic = rows[(rows["style"] == "sarcastic") & (rows["label_noise"] == "no")]
-    assert set(sarcastic["label"]) == {0, 1}  # sarcasm in both directions
-    noisy = rows[rows["label_noise"] == "yes"]
-    assert len(noisy) == 30 and Counter(noisy["label"]) == {0: 15, 1: 15}  # 3% flipped, balanced
-    stars = rows["stars"].astype(int)
-    assert ((stars >= 4) == (rows["label"] == 1)).all()  # the label follows the rating, as in shops
-    assert {2, 4} <= set(stars[rows["style"] == "lukewarm"])
-    words = rows["text"].str.split().str.len()
-    assert words.min() <= 2 and words.max() >= 40
-    cleaned, report = prepare_dataset(sample_reviews_path(), strict=True)  # no duplicates, even once cleaned
-    assert len(cleaned) == 1000 and report.clean
+    data = original_bytes()
+    assert hashlib.sha256(data).hexdigest() == ORIGINAL_SHA256 and len(data) == 8_483_448
     card = (ROOT / "coursekit" / "data" / "DATA_CARD.md").read_text(encoding="utf-8")
-    for style, n in Counter(ds["style"]).items():
-        assert f"| `{style}` | {n} (" in card, f"the data card's style table does not say {style}: {n}"
-    assert "30 of the 1,000 labels (3%" in card
+    assert ORIGINAL_SHA256 in card and "CC0" in card
+    header = next(csv.reader(io.StringIO(data.decode("utf-8")[:2000])))
+    for column in header[1:]:  # every column is described (the first is an unnamed row index)
+        assert f"`{column}`" in card, f"the data card does not describe {column!r}"
+    # a wheel and the student copy take it: package data, and release copies the package folder
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["coursekit"]
+    assert any(fnmatch.fnmatch(f"data/{SHOP_FILE}", pattern) for pattern in patterns)
 
 
-def test_sample_reviews_are_not_trivially_separable():
-    """Issue 12.1: a bag of words must not solve the offline tier's data (it scored 0.988 before)."""
-    import numpy as np
+def test_the_shop_export_loads_with_its_own_columns_and_star_map(capsys):
+    dataset, report = prepare_dataset(shop_reviews_path())  # no options: Review Text, Rating, 1-2 / 3 skip / 4-5
+    counts = Counter(dataset["label"])
+    assert report.rows_read == 23_486 and len(dataset) == report.rows_kept == 19_814
+    assert report.counts["label_skipped"] == 2_823 and report.counts["empty"] == 844  # one row has only a title
+    assert report.counts["duplicate"] == 5 and report.counts["markup"] == 48
+    assert round(counts[1] / len(dataset), 3) == 0.880  # the imbalance lesson 02 teaches
+    assert {"Department Name", "Age", "Rating", "Recommended IND"} <= set(dataset.column_names)
+    assert dataset[2]["text"].startswith("my favorite buy! i love, love, love this jumpsuit")  # title, then review
+    assert "23,486 = 19,814 kept + 2,823 skipped by the label map + 844 with no words + 5 duplicates" \
+        in capsys.readouterr().out
+    recommended = load_reviews(shop_reviews_path(), label_column="Recommended IND")  # the other label, one option
+    assert len(recommended) == 22_642 and Counter(recommended["label"])[0] == 4_101
+    body = load_reviews(shop_reviews_path(), text_column="Review Text")  # the review alone, as the raw export reads
+    assert len(body) == 19_818 and body[2]["text"].startswith("I love, love, love this jumpsuit")
 
-    from coursekit.evaluation.baseline import make_baseline
 
-    splits = split_dataset(clean_dataset(load_reviews(sample_reviews_path())), seed=42)
-    baseline = make_baseline().fit(splits["train"]["text"], splits["train"]["label"])
-    accuracy = float(np.mean(baseline.predict(splits["test"]["text"]) == np.array(splits["test"]["label"])))
-    assert 0.70 <= accuracy <= 0.85, accuracy
+def test_a_stratified_sample_keeps_the_share_and_leaves_the_rest_unseen():
+    sample, report = prepare_dataset(SLICE, max_samples=200, seed=3, **OPTIONS)
+    rest, _ = prepare_dataset(SLICE, max_samples=200, seed=3, outside=True, **OPTIONS)
+    everything, _ = prepare_dataset(SLICE, **OPTIONS)
+    assert len(sample) == 200 and len(rest) == len(everything) - 200 == report.counts["not_sampled"]
+    assert not set(sample["row"]) & set(rest["row"]) and set(sample["row"]) | set(rest["row"]) == set(everything["row"])
+    share = Counter(everything["label"])[0] / len(everything)
+    assert abs(Counter(sample["label"])[0] / 200 - share) < 0.01  # stratified
+    assert prepare_dataset(SLICE, max_samples=200, seed=3, verbose=False, **OPTIONS)[0]["row"] == sample["row"]
+    assert report.rows_read == report.rows_kept + report.removed == 600
 
 
 def test_csv_with_string_labels_and_custom_columns(tmp_path):
@@ -147,17 +149,17 @@ def test_cleaning_that_empties_a_text_drops_it_or_is_an_error_when_strict(tmp_pa
 
 
 def test_split_is_stratified_seeded_and_disjoint():
-    ds = load_reviews(sample_reviews_path())
+    ds = prepare_dataset(SLICE, verbose=False, **OPTIONS)[0]
     a, b = split_dataset(ds, seed=42), split_dataset(ds, seed=42)
     sizes = {k: len(v) for k, v in a.items()}
-    assert sizes == {"train": 800, "validation": 100, "test": 100}
+    assert sizes == {"train": 397, "validation": 50, "test": 50}
     assert a["test"]["text"] == b["test"]["text"]
     assert a["test"]["text"] != split_dataset(ds, seed=7)["test"]["text"]
     parts = [set(a[k]["text"]) for k in ("train", "validation", "test")]
     assert not (parts[0] & parts[1]) and not (parts[0] & parts[2]) and not (parts[1] & parts[2])
+    share = Counter(ds["label"])[0] / len(ds)
     for part in a.values():
-        counts = Counter(part["label"])
-        assert abs(counts[0] - counts[1]) <= 1
+        assert abs(Counter(part["label"])[0] / len(part) - share) < 0.03  # the imbalance kept in every part
 
 
 def test_split_refuses_tiny_classes(tmp_path):
@@ -172,7 +174,7 @@ def test_tokenization_truncates_and_leaves_padding_to_the_collator():
     from coursekit.profiles import get_profile
 
     tok = load_tokenizer(get_profile("offline").model)
-    splits = split_dataset(load_reviews(sample_reviews_path()))
+    splits = split_dataset(load_reviews(SLICE, **OPTIONS))
     encoded = tokenize_splits(splits, tok, max_length=16)
     lengths = [len(x) for x in encoded["train"]["input_ids"]]
     assert max(lengths) == 16 and min(lengths) < 16  # truncated, not padded

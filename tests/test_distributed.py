@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.profiles import get_profile, sample_reviews_path
+from coursekit.profiles import get_profile
 from coursekit.train import TrainConfig, prepare_splits, train_model
+from shop_slice import CLI_OPTIONS, OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
 # Tiny but real: 200 reviews (160 train / 20 validation / 20 test), 2 epochs of 10 steps.
 SAMPLES, MAX_LENGTH, EPOCHS, LEARNING_RATE, GLOBAL_BATCH = 200, 48, 2, 2e-4, 16
 ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epochs", str(EPOCHS),
-        "--lr", str(LEARNING_RATE), "--patience", "0"]
+        "--lr", str(LEARNING_RATE), "--patience", "0", *CLI_OPTIONS]
 
 
 def run_torchrun(output, nproc=2):
@@ -79,7 +80,7 @@ def test_two_processes_share_the_work_and_rank_zero_writes(ddp_run):
 def test_metrics_cover_the_whole_split_not_one_shard(ddp_run):
     out, _ = ddp_run
     metrics = json.loads((out / "metrics.json").read_text())
-    splits = prepare_splits(sample_reviews_path(), max_samples=SAMPLES, seed=42)
+    splits = prepare_splits(SLICE, max_samples=SAMPLES, seed=42, **OPTIONS)
     accuracy, loss = evaluate_saved_model(out, splits["test"])
     # The gathered test metrics equal a single-process evaluation of the saved model on all 20 reviews
     # (one shard of 10 would give a multiple of 0.1 only by chance and differ from it).
@@ -93,7 +94,7 @@ def test_metrics_cover_the_whole_split_not_one_shard(ddp_run):
 def test_quality_matches_a_single_process_run(ddp_run, tmp_path):
     out, _ = ddp_run
     ddp = json.loads((out / "metrics.json").read_text())
-    splits = prepare_splits(sample_reviews_path(), max_samples=SAMPLES, seed=42)
+    splits = prepare_splits(SLICE, max_samples=SAMPLES, seed=42, **OPTIONS)
     config = TrainConfig.from_profile(get_profile("offline"), tmp_path / "single", max_length=MAX_LENGTH,
                                       epochs=EPOCHS, learning_rate=LEARNING_RATE, batch_size=GLOBAL_BATCH,
                                       early_stopping_patience=0)  # 0 = off (None keeps the default)

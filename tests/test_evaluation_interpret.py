@@ -19,7 +19,8 @@ from coursekit.evaluation.metrics import compute_metrics
 def cv(name, accuracies, losses=None):
     folds = []
     for i, accuracy in enumerate(accuracies):
-        fold = {"fold": i, "accuracy": accuracy, "f1": accuracy - 0.01, "roc_auc": min(1.0, accuracy + 0.05)}
+        fold = {"fold": i, "accuracy": accuracy, "f1": accuracy - 0.01, "roc_auc": min(1.0, accuracy + 0.05),
+                "f1_macro": accuracy - 0.1, "f1_negative": accuracy - 0.2}
         if losses:
             fold["history"] = [{"eval_loss": losses[0]}, {"eval_loss": losses[1]}]
         folds.append(fold)
@@ -27,9 +28,11 @@ def cv(name, accuracies, losses=None):
 
 
 def test_cross_validation_sentence_follows_the_numbers():
-    ahead = describe_cross_validation(cv("ft", [0.90, 0.88, 0.92]), cv("tfidf", [0.80, 0.79, 0.83]))
+    ahead = describe_cross_validation(cv("ft", [0.90, 0.88, 0.92]), cv("tfidf", [0.80, 0.79, 0.83]), "accuracy")
     assert "mean accuracy is 0.900 ± 0.020 against 0.807 ± 0.021" in ahead
     assert "ahead on 3 of 3 folds, by 9.3 points on average" in ahead and "what fine-tuning" in ahead
+    by_default = describe_cross_validation(cv("ft", [0.90, 0.88, 0.92]), cv("tfidf", [0.80, 0.79, 0.83]))
+    assert "mean macro-F1 is 0.800 ± 0.020 against 0.707 ± 0.021" in by_default  # macro-F1 unless told
     mixed = describe_cross_validation(cv("ft", [0.85, 0.80, 0.84]), cv("tfidf", [0.82, 0.83, 0.80]))
     assert "ahead on 2 of 3 folds" in mixed and "does not show a clear advantage" in mixed
     behind = describe_cross_validation(cv("ft", [0.59, 0.70, 0.48]), cv("tfidf", [0.99, 0.98, 0.99]))
@@ -40,6 +43,7 @@ def test_cross_validation_tables():
     model, baseline = cv("ft", [0.9, 0.8], losses=(0.69, 0.31)), cv("tfidf", [0.7, 0.8])
     table = cross_validation_table(model, baseline)
     assert table.loc["fine-tuned", "accuracy mean"] == pytest.approx(0.85)
+    assert table.loc["fine-tuned", "f1_macro mean"] == pytest.approx(0.75)
     assert table.loc["TF-IDF baseline", "accuracy std"] == pytest.approx(np.std([0.7, 0.8], ddof=1))
     folds = fold_table(model, baseline)
     assert folds["lead"].tolist() == pytest.approx([0.2, 0.0])

@@ -1,6 +1,8 @@
 """Exercise stubs and ✅ checks: a stub never stops a lesson, a check says what passed or what is wrong."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -92,15 +94,16 @@ def test_least_central_not_attempted_wrong_and_right(capsys):
     assert progress_report() == "1 passed, 0 not attempted, 0 failed"
 
 
-def test_stars_map_names_the_problem(tmp_path, capsys):
-    shop = tmp_path / "shop.csv"
-    shop.write_text("review,rating\nLove it,5 stars\nBroke,1 star\nGood,4 stars\nMeh,2 stars\n")
-    with pytest.raises(CheckFailed, match="load_reviews could not use it"):
-        check_stars_map({"1 star": 0, "5 stars": 1}, shop)  # two spellings missing
-    with pytest.raises(CheckFailed, match=r"became \[0, 1, 0, 1\], expected \[1, 0, 1, 0\]"):
-        check_stars_map({"1 star": 1, "2 stars": 1, "4 stars": 0, "5 stars": 0}, shop)
-    check_stars_map({"1 star": 0, "2 stars": 0, "4 stars": 1, "5 stars": 1}, shop)
-    assert capsys.readouterr().out.strip().endswith("✔ passed: stars_map turns the shop's ratings into labels")
+def test_stars_map_names_the_problem(capsys):
+    shop = Path(__file__).parent / "data" / "shop_reviews_first600.csv"  # real rows, stars 1-5
+    with pytest.raises(CheckFailed, match=r"could not use it: .*label '3'.*3=skip to drop such rows"):
+        check_stars_map({1: 0, 2: 0, 4: 1, 5: 1}, shop)  # the 3-star reviews unmapped
+    with pytest.raises(CheckFailed, match="3-star reviews are neither happy nor unhappy"):
+        check_stars_map({1: 0, 2: 0, 3: 1, 4: 1, 5: 1}, shop)
+    with pytest.raises(CheckFailed, match="1-2 stars are negative"):
+        check_stars_map({1: 0, 2: 1, 3: "skip", 4: 1, 5: 1}, shop)
+    check_stars_map({1: 0, 2: 0, 3: "skip", 4: 1, 5: 1}, shop)
+    assert capsys.readouterr().out.strip().endswith("✔ passed: stars_map turns the shop's star ratings into labels")
 
 
 def test_precision_recall_names_the_formula(capsys):
@@ -109,12 +112,16 @@ def test_precision_recall_names_the_formula(capsys):
     y_true = np.array([1, 1, 1, 0, 0, 0])
     y_prob = np.array([0.9, 0.8, 0.2, 0.7, 0.1, 0.3])
     predictions = Predictions.from_probabilities(["t"] * 6, y_prob, y_true, {})
-    with pytest.raises(CheckFailed, match=r"my_recall is 0.5000, expected 0.6667 = tp / \(tp \+ fn\)"):
+    with pytest.raises(CheckFailed, match=r"my_recall is 0.5000, expected 0.6667 = \(predicted and true POSITIVE\)"):
         check_precision_recall(2 / 3, 0.5, predictions)
     with pytest.raises(CheckFailed, match="my_precision must be a number"):
         check_precision_recall("high", 2 / 3, predictions)
     check_precision_recall(2 / 3, 2 / 3, predictions)
-    assert "✔ passed" in capsys.readouterr().out
+    # the unhappy customers: predicted NEGATIVE rows 2, 4, 5 of which 4 and 5 are NEGATIVE; row 3 missed
+    with pytest.raises(CheckFailed, match=r"my_precision is 0.5000, expected 0.6667 = \(predicted and true NEGATIVE\) / \(predicted NEGATIVE\)"):
+        check_precision_recall(0.5, 2 / 3, predictions, target=0)
+    check_precision_recall(2 / 3, 2 / 3, predictions, target=0)
+    assert "✔ passed: your precision and recall of the NEGATIVE class" in capsys.readouterr().out
 
 
 def test_small_data_fix_needs_a_clear_improvement(capsys):
@@ -122,15 +129,15 @@ def test_small_data_fix_needs_a_clear_improvement(capsys):
 
     from coursekit.exercises import check_small_data_fix
 
-    def run(accuracy):
-        return SimpleNamespace(validation_metrics={"accuracy": accuracy})
+    def run(f1_macro, accuracy=0.88):  # "always positive" on the shop's data: accuracy 0.88, macro-F1 0.47
+        return SimpleNamespace(validation_metrics={"accuracy": accuracy, "f1_macro": f1_macro})
 
-    check_small_data_fix(run(0.52), not_attempted("fixed_run"))
+    check_small_data_fix(run(0.47), not_attempted("fixed_run"))
     assert "⏭ not attempted" in capsys.readouterr().out
-    with pytest.raises(CheckFailed, match="validation accuracy is 0.540, below 0.7"):
-        check_small_data_fix(run(0.52), run(0.54))
-    check_small_data_fix(run(0.52), run(0.86))
-    assert "0.520 → 0.860" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="validation macro-F1 is 0.490, below 0.7"):
+        check_small_data_fix(run(0.47), run(0.49, accuracy=0.89))  # accuracy alone would look fine
+    check_small_data_fix(run(0.47), run(0.81))
+    assert "macro-F1 0.470 → 0.810" in capsys.readouterr().out
 
 
 @pytest.mark.slow

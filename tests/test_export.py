@@ -60,7 +60,7 @@ def distilbert_export(distilbert_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def report(model_dir, exported):
     texts, labels = deploy_support.sample_texts(40)
-    return parity_report(model_dir, exported, texts, labels, data_name="sample reviews",
+    return parity_report(model_dir, exported, texts, labels, data_name="shop reviews",
                          batch_sizes=(1, 4), seq_len=64, repeats=3, threads=1, isolate=False)
 
 
@@ -189,7 +189,7 @@ def test_parity_table_names_every_engine_and_explains_the_timing(report):
     for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup",
                   "spinning off", "fused operators (int8): ", "QAttention 6", "busy-wait for the next run", "second thread"):
         assert label in flat, label
-    assert "40 texts from sample reviews" in table and "in one process" in table
+    assert "40 texts from shop reviews" in table and "in one process" in table
 
 
 def test_each_engine_is_timed_in_its_own_process(distilbert_dir, distilbert_export):
@@ -345,7 +345,7 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
     assert steps[0].startswith("coursekit export: [1/8]")
     assert "kept in fp32" not in captured.out  # by default every product is quantized
     parity = json.loads((out / "parity.json").read_text())
-    assert parity["n_texts"] == 12 and parity["data"] == "sample_reviews.csv (test split)"
+    assert parity["n_texts"] == 12 and parity["data"] == "womens_clothing_reviews.csv.gz (test split)"
     assert parity["engines"]["onnx_fp32"]["agreement"] == 1.0
     assert parity["timing"] == "each engine alone in its own process" and parity["ort_spinning"] is False
     assert read_manifest(out)["max_length"] == 32

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from transformers import TrainerCallback
 
-from coursekit.profiles import get_profile, sample_reviews_path
+from coursekit.profiles import get_profile
 from coursekit.train import TrainConfig, prepare_splits, train_model
 from coursekit.train.checkpoints import is_complete_checkpoint, newest_complete_checkpoint
 from coursekit.train.preemption import PREEMPTED_EXIT_CODE
+from shop_slice import CLI_OPTIONS, OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,8 @@ pytestmark = pytest.mark.slow
 SAMPLES, MAX_LENGTH, EPOCHS, LEARNING_RATE, BATCH, SAVE_STEPS = 200, 48, 2, 2e-4, 16, 3
 STEPS_PER_EPOCH = 10
 ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epochs", str(EPOCHS),
-        "--lr", str(LEARNING_RATE), "--batch-size", str(BATCH), "--save-steps", str(SAVE_STEPS), "--patience", "0"]
+        "--lr", str(LEARNING_RATE), "--batch-size", str(BATCH), "--save-steps", str(SAVE_STEPS), "--patience", "0",
+        *CLI_OPTIONS]
 STEP_LINE = re.compile(r"\| step (\d+) \|")
 
 
@@ -120,7 +122,7 @@ def test_sigterm_then_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_pat
     resumed = json.loads((out / "metrics.json").read_text())
 
     # The same run without interruption, same seed and settings.
-    splits = prepare_splits(sample_reviews_path(), max_samples=SAMPLES, seed=42)
+    splits = prepare_splits(SLICE, max_samples=SAMPLES, seed=42, **OPTIONS)
     config = TrainConfig.from_profile(get_profile("offline"), tmp_path / "reference", max_length=MAX_LENGTH,
                                       epochs=EPOCHS, learning_rate=LEARNING_RATE, batch_size=BATCH,
                                       save_steps=SAVE_STEPS, early_stopping_patience=0)  # 0 = off (None keeps the default)
@@ -172,7 +174,7 @@ def test_resume_after_sigterm_mid_epoch_equals_the_uninterrupted_run(tmp_path):
     from coursekit.train import build_trainer
     from coursekit.train.callbacks import RUNTIME_FILE
 
-    splits = prepare_splits(sample_reviews_path(), max_samples=80, seed=42)  # 64 train rows: 4 steps an epoch
+    splits = prepare_splits(SLICE, max_samples=80, seed=42, **OPTIONS)  # 64 train rows: 4 steps an epoch
     settings = dict(max_length=32, epochs=3, learning_rate=1e-4, batch_size=16, early_stopping_patience=0)
     profile = get_profile("offline")
     reference = train_model(splits, TrainConfig.from_profile(profile, tmp_path / "reference", **settings)).summary

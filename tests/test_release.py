@@ -137,6 +137,7 @@ def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
     assert top == [".gitignore", "README.md", "azureml", "coursekit", "environment.yml", "notebooks",
                    "pyproject.toml", "quizzes"]
     assert (out / "coursekit" / "quiz" / "validate.py").is_file() and (out / "coursekit" / "quiz" / "gradebook").is_dir()
+    assert (out / "coursekit" / "data" / "womens_clothing_reviews.csv.gz").stat().st_size > 2_000_000
     assert not list(out.rglob("__pycache__")) and not list(out.rglob("test_*.py"))
     readme = (out / "README.md").read_text()
     assert "conda env create -f environment.yml" in readme and "pip install --no-deps -e ." in readme
@@ -173,6 +174,9 @@ for path in sorted(Path("../quizzes").glob("*.yml")):
         "answers": [q.id for q in quiz.questions if q.answer is not None or q.explanation or q.rubric
                     or any(i.answer or i.explanation for i in q.items)],
     }
+from coursekit.data import DataReport, load_reviews, shop_reviews_path  # the course's data, from the wheel
+shop = load_reviews(shop_reviews_path(), report=DataReport())
+report["shop"] = {"path": str(shop_reviews_path()), "rows": len(shop)}
 os.chdir(os.environ["ELSEWHERE"])
 try:
     build_quiz("part1")
@@ -222,6 +226,7 @@ def test_the_student_repository_installs_alone_and_shows_no_keys(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert Path(report["coursekit"]).is_relative_to(site)
+    assert Path(report["shop"]["path"]).is_relative_to(site) and report["shop"]["rows"] == 19_814
     modes = {quiz_id: info["mode"] for quiz_id, info in report["quizzes"].items()}
     assert modes == {"part1": "practice", "part2": "practice", "part3": "assessed", "part4": "practice"}
     for info in report["quizzes"].values():

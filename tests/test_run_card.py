@@ -13,13 +13,13 @@ import sys
 
 import pytest
 
-from coursekit.profiles import sample_reviews_path
 from coursekit.model_folder import RUN_CARD_FILE, ModelFolder, read_run_card
+from shop_slice import CLI_OPTIONS, OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
 TRAIN = ["--no-clean", "--max-length", "64", "--seed", "0", "--max-samples", "60", "--max-steps", "2",
-         "--patience", "0", "--batch-size", "8"]
+         "--patience", "0", "--batch-size", "8", *CLI_OPTIONS]
 
 
 def cli(*argv, check=True):
@@ -42,7 +42,7 @@ def test_training_records_every_setting_a_later_stage_needs(trained):
     card = read_run_card(folder)
     assert card.max_length == 64 and card.cleaning is None and not card.clean
     assert card.tier == "offline" and card.labels == ["NEGATIVE", "POSITIVE"]
-    assert card.data["fingerprint"].startswith("sha256:") and card.is_training_data(sample_reviews_path())
+    assert card.data["fingerprint"].startswith("sha256:") and card.is_training_data(SLICE)
     assert card.training["seed"] == 0 and card.split["seed"] == 0
     assert card.model_fingerprint and card.model_fingerprint.startswith("sha256:")
     sizes = {part: len(card.split[part]["positions"]) for part in ("train", "validation", "test")}
@@ -55,8 +55,8 @@ def test_seed_zero_splits_with_zero(trained):
 
     folder, _ = trained
     card = read_run_card(folder)
-    with_zero = prepare_data(sample_reviews_path(), 0, clean=False, max_samples=60)
-    with_default = prepare_data(sample_reviews_path(), 42, clean=False, max_samples=60)
+    with_zero = prepare_data(SLICE, 0, clean=False, max_samples=60, **OPTIONS)
+    with_default = prepare_data(SLICE, 42, clean=False, max_samples=60, **OPTIONS)
     assert card.split["test"]["positions"] == with_zero.positions["test"]
     assert with_zero.positions["test"] != with_default.positions["test"]
 
@@ -66,7 +66,7 @@ def test_splits_rebuilt_from_the_run_card_are_the_training_splits(trained):
 
     folder, _ = trained
     rebuilt = splits_from_run_card(folder)
-    original = prepare_data(sample_reviews_path(), 0, clean=False, max_samples=60).splits
+    original = prepare_data(SLICE, 0, clean=False, max_samples=60, **OPTIONS).splits
     for part in ("train", "validation", "test"):
         assert rebuilt[part]["text"] == original[part]["text"]
 
@@ -94,7 +94,7 @@ def test_export_and_the_service_use_the_recorded_settings(trained, tmp_path, mon
 
 def test_evaluate_on_the_training_file_scores_its_test_split(trained, tmp_path):
     folder, _ = trained
-    proc = cli("evaluate", str(folder), "--data", str(sample_reviews_path()), "--output", str(tmp_path / "e"),
+    proc = cli("evaluate", str(folder), "--data", str(SLICE), "--output", str(tmp_path / "e"),
                "--bootstrap", "0")
     report = json.loads((tmp_path / "e" / "metrics.json").read_text())
     text = json.dumps(report)
@@ -131,7 +131,7 @@ def test_a_changed_model_or_data_file_is_refused(trained, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("checkpoints"))
     other = tmp_path / "other.csv"
-    other.write_text(sample_reviews_path().read_text(encoding="utf-8") + "one more great review,1\n")
+    other.write_text(SLICE.read_text(encoding="utf-8") + "600,1,30,,one more great review,5,1,0,General,Tops,Knits\n")
     with pytest.raises(RunCardError, match="not the data"):
         splits_from_run_card(copy, other)
     with open(copy / "config.json", "a", encoding="utf-8") as handle:
@@ -153,3 +153,35 @@ def test_the_run_says_which_epoch_it_kept(trained):
     _, stdout = trained
     assert "kept the model of epoch" in stdout and "disk:" in stdout
     assert "advice:" in stdout  # 48 training reviews: the run says what to try
+
+
+def test_reviews_outside_the_sample_are_the_held_out_set(trained, tmp_path):
+    """The rows the model's sample left out: never trained, validated or tested on (issue 20)."""
+    import shutil
+
+    from coursekit.errors import EvaluationError
+    from coursekit.evaluation.heldout import clear_cut_reviews, heldout_reviews, larger_test_set
+    from coursekit.train import splits_from_run_card
+
+    folder, _ = trained
+    card = read_run_card(folder)
+    rest = heldout_reviews(folder)
+    used = {row for part in ("train", "validation", "test") for row in card.rows(part)}
+    assert len(used) == 60 and len(rest) == 497 - 60 and not used & set(rest["row"])
+    some = heldout_reviews(folder, n=100)
+    assert len(some) == 100 and set(some["row"]) <= set(rest["row"])
+    where, larger = larger_test_set(folder, splits_from_run_card(folder)["test"], n=200)
+    assert len(larger) == 200 and "outside the training sample" in where
+    clear = clear_cut_reviews(folder, n=2)
+    assert clear["label"].tolist() == [1, 1, 0, 0] and not used & set(clear["row"])
+    assert set(zip(clear["Rating"], clear["Recommended IND"])) == {("5", "1"), ("1", "0")}
+    # A model trained on every row (the full tier): no held-out set; clear-cut reviews come from the shop export.
+    everything = tmp_path / "everything"
+    shutil.copytree(folder, everything, ignore=shutil.ignore_patterns("checkpoints"))
+    data = json.loads((everything / RUN_CARD_FILE).read_text())
+    data["data"]["max_samples"] = 0
+    (everything / RUN_CARD_FILE).write_text(json.dumps(data))
+    with pytest.raises(EvaluationError, match="trained on every row"):
+        heldout_reviews(everything)
+    assert larger_test_set(everything, "the split", n=200) == ("the test split", "the split")
+    assert len(clear_cut_reviews(everything, n=3)) == 6

@@ -32,7 +32,7 @@ MARK = "WALKTHROUGH"
 # A wrong answer a student might write, for every exercise (notebook, solution cell id).
 WRONG = {
     ("01_fundamentals", "cell-13"): "least_central = summary.sentences[0]",
-    ("02_finetune_sentiment", "cell-07"): 'stars_map = {"1 star": 1, "2 stars": 1, "4 stars": 0, "5 stars": 0}',
+    ("02_finetune_sentiment", "cell-07"): 'stars_map = {1: 1, 2: 1, 3: "skip", 4: 0, 5: 0}',
     ("02_finetune_sentiment", "cell-26a"): textwrap.dedent('''\
         # The assignment's code as written: ./results, evaluated on the test split, no tokenizer or metrics.
         training_args = TrainingArguments(output_dir="./results", eval_strategy="epoch", learning_rate=2e-5,

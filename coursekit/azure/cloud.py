@@ -207,10 +207,11 @@ def confirm(question: str, assume_yes: bool = False) -> bool:
 
 
 def example_texts(path: str | os.PathLike | None) -> list[str]:
-    """Texts to send: lines of a file, or two built-in examples."""
+    """Texts to send: lines of a file, or two real reviews of the course's shop export."""
     if path is None:
-        return ["The delivery was fast and the product works perfectly.",
-                "Broken on arrival and support never answered."]
+        from ..data.shop import EXAMPLE_NEGATIVE, EXAMPLE_POSITIVE
+
+        return [EXAMPLE_POSITIVE, EXAMPLE_NEGATIVE]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -21,7 +21,7 @@ def _specs():
     """file name -> (builder, schema name, header comment)."""
     from . import monitor_specs, specs
 
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample_reviews.csv"
+    sample = Path(__file__).resolve().parents[1] / "data" / "womens_clothing_reviews.csv.gz"
     return {
         "environment-train.yml": (specs.training_environment, "environment",
                                   "Training environment: CUDA base image + the course's own conda file "
@@ -30,8 +30,9 @@ def _specs():
                                      "Scoring environment: the minimal CPU inference image + ONNX Runtime, tokenizers "
                                      "and the inference server only (no torch), so the image is small and starts fast."),
         "data-reviews.yml": (lambda: specs.reviews_data_asset(sample), "data",
-                             "Training data as a versioned data asset. Replace the path with your own CSV (columns "
-                             "text,label) or pass --data to `coursekit azure train`."),
+                             "Training data as a versioned data asset: the course's shop review export (CC0; read with "
+                             "its own columns and star map). Replace the path with your own CSV (columns text,label) "
+                             "or pass --data to `coursekit azure train`."),
         "model.yml": (lambda: specs.onnx_model(_project() / "results" / "onnx-model", must_exist=False), "model",
                       "The exported ONNX folder (coursekit export MODEL_DIR --output results/onnx-model): "
                       "model.onnx, model.int8.onnx, tokenizer.json and export.json."),

@@ -66,7 +66,7 @@ def _add_train_and_deploy(sub) -> None:
     _workspace_options(train)
     _training_options(train)
     train.add_argument("--data", help="local CSV to upload, or an azureml:NAME:VERSION data asset "
-                                      "(default: the project's sample reviews)")
+                                      "(default: the course's shop review export)")
     train.add_argument("--job-tier", default="full", choices=["full", "offline"],
                        help="the tier the job trains on, on the GPU cluster (default: full; not the local tier)")
     train.add_argument("--no-stream", action="store_true", help="submit and return without streaming the log")
@@ -195,11 +195,11 @@ def _checked_train_args(argv: list[str]) -> list[str]:
 
 def run_train(args) -> int:
     from ..azure import cloud
-    from ..profiles import sample_reviews_path
+    from ..profiles import shop_reviews_path
 
     options = _training(args)
     options.profile = args.job_tier
-    options.data = args.data or str(sample_reviews_path())
+    options.data = args.data or str(shop_reviews_path())
     options.extra_args = _checked_train_args(args.train_args[1:] if args.train_args[:1] == ["--"] else
                                              list(args.train_args))
     job = cloud.submit_training(_client(args), options, stream=not args.no_stream)

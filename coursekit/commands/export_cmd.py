@@ -24,8 +24,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--no-int8", action="store_true", help="skip the int8 quantized copy")
     p.add_argument("--int8-outlier-ratio", type=float, default=0.0, metavar="R",
                    help="in the int8 copy, keep in fp32 the matrix products whose inputs peak above R times their "
-                        "99.9th percentile on the sample reviews (try 8: a little slower, fewer predictions "
-                        "flipped; default 0: quantize every product)")
+                        "99.9th percentile on real reviews of the course's shop export (try 8: a little slower, "
+                        "fewer predictions flipped; default 0: quantize every product)")
     p.add_argument("--no-fuse", action="store_true", help="keep the plain graph (no ONNX Runtime fusions)")
     p.add_argument("--data", help="labelled file for the parity check (default: the model's own test split, "
                                   "from its run card)")
@@ -62,11 +62,11 @@ def _add_timing_options(p) -> None:
 def parity_texts(folder, data: str | None, split: str, limit: int | None, has_header: bool = True):
     """Texts and integer labels to compare engines on: the model's own split, or a file (raw, uncleaned)."""
     card = folder.card
-    if card is None:  # a model trained elsewhere: a seeded split of --data or the sample reviews
-        from ..profiles import sample_reviews_path
+    if card is None:  # a model trained elsewhere: a seeded split of --data or the shop's reviews
+        from ..profiles import shop_reviews_path
         from ..train import prepare_splits
 
-        path = data or str(sample_reviews_path())
+        path = data or str(shop_reviews_path())
         splits = prepare_splits(path, clean=False, seed=folder.seed, has_header=has_header)
         name = f"{Path(path).name} ({split} split)"
     elif data is None or card.is_training_data(data):

@@ -114,7 +114,7 @@ def _announce(server, export_dir, args) -> None:
     from ..serving.export_dir import model_file, parity_line
 
     s = server.settings
-    example = json.dumps({"texts": ["Great product, fast delivery!"]})
+    example = json.dumps({"texts": ["Great style!"]})  # a real review of the course's shop export (line 861)
     log = (f"log {server.log_path} (temporary: removed on stop; --log FILE keeps one)" if server.log_is_temporary
            else f"log {server.log_path}")
     graph, precision = model_file(export_dir, args.precision)

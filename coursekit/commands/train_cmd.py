@@ -25,17 +25,20 @@ def add_parser(subparsers) -> None:
                             "unfused AdamW")
     train.set_defaults(func=run_train)
 
-    demo = subparsers.add_parser("demo", help="offline end-to-end demo: fine-tune on the sample reviews",
-                                 description="Fine-tune the offline tier's MiniLM on the course's sample reviews "
-                                             "with the assignment's settings and print the test scores (about "
-                                             "1-2 minutes on 2 cores).")
+    demo = subparsers.add_parser("demo", help="offline end-to-end demo: fine-tune on a shop's real reviews",
+                                 description="Fine-tune the offline tier's MiniLM on a seeded sample of 300 of a "
+                                             "clothing shop's real reviews with the course's small-data settings "
+                                             "(lr 1e-4, 5 epochs; the assignment's 2e-5 needs more data than two "
+                                             "minutes of CPU allow) and print accuracy, macro-F1 and the unhappy "
+                                             "customers' scores on the test split (under 2 minutes on 2 cores). "
+                                             "`coursekit train` runs the assignment's settings on 1,500 reviews.")
     demo.add_argument("--output", default="results/demo", help="folder for the model (default: results/demo)")
     demo.add_argument("--overwrite", action="store_true",
                       help="replace an earlier demo model (it is moved aside, not deleted)")
-    demo.add_argument("--max-samples", type=int, default=0, metavar="N",
-                      help="a seeded subset of N reviews, for a quick look (default: all 1,000)")
+    demo.add_argument("--max-samples", type=int, default=None, metavar="N",
+                      help="a seeded, stratified sample of N reviews (default: 300)")
     demo.add_argument("--max-steps", type=int, default=0, metavar="N",
-                      help="stop after N optimizer steps, for a quick look (default: 3 full epochs)")
+                      help="stop after N optimizer steps, for a quick look (default: 5 full epochs)")
     demo.set_defaults(func=run_demo)
 
 
@@ -67,7 +70,7 @@ def run_train(args) -> int:
     data, train = settings_from_args(args)
     source = data.pop("data", None)
     # Under torchrun every process runs this; only rank 0 talks.
-    profile = resolve_profile(args, announce=is_main_process(), data=source)
+    profile = resolve_profile(args, announce=is_main_process(), data=source, max_samples=data.get("max_samples"))
     result = run_training(profile, train.pop("output_dir"), data=source, after_training=_reference_hook(), **data, **train)
     if is_main_process():
         print_summary(result)
@@ -75,13 +78,13 @@ def run_train(args) -> int:
 
 
 def run_demo(args) -> int:
-    from ..profiles import get_profile
+    from ..profiles import DEMO_SETTINGS, get_profile
     from ..train import run_training
 
-    profile = get_profile("offline", announce=True)
-    result = run_training(profile, args.output, after_training=_reference_hook(), overwrite=args.overwrite,
-                          max_samples=args.max_samples,
-                          max_steps=args.max_steps)
+    settings = {**DEMO_SETTINGS, **({"max_samples": args.max_samples} if args.max_samples is not None else {})}
+    profile = get_profile("offline", announce=True, max_samples=settings["max_samples"])
+    result = run_training(profile, args.output, overwrite=args.overwrite, max_steps=args.max_steps,
+                          after_training=_reference_hook(), **settings)
     print_summary(result)
     return 0
 
@@ -98,12 +101,13 @@ def print_summary(result) -> None:
     print()
     print(f"trained in {result.train_runtime_s:.0f} s on {result.summary.get('train_samples')} reviews")
     dropped = (result.summary.get("data") or {}).get("dropped") or {}
-    counts = {k: v for k, v in (dropped.get("counts", dropped) if isinstance(dropped, dict) else {}).items()
-              if isinstance(v, int) and v}
-    if counts:
-        print("dropped while loading: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    if isinstance(dropped, dict) and dropped.get("counts") and dropped.get("rows_read"):
+        from ..data.report import DataReport
+
+        print(DataReport.from_dict(dropped).total_line())  # every data row of the file accounted for
     if test:
-        print("test split (scored once, after model selection on validation): "
-              + ", ".join(f"{k} {test[k]:.3f}" for k in ("accuracy", "precision", "recall", "f1")))
+        from ..evaluation.interpret import describe_scores
+
+        print("test split (scored once, after model selection on validation): " + describe_scores(test))
     print(f"model, tokenizer and run card saved in {Path(result.output_dir).resolve()}")
     print(f"metrics: {Path(result.output_dir).resolve() / 'metrics.json'}")

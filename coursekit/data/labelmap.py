@@ -19,7 +19,21 @@ DEFAULT_LABEL_MAP: dict[str, int] = {
     "1": 1, "pos": 1, "positive": 1, "true": 1, "good": 1,
 }
 _VALUES = {"0": 0, "neg": 0, "negative": 0, "1": 1, "pos": 1, "positive": 1, "skip": SKIP}
-OPTION_HINT = "map other spellings with --label-map, e.g. --label-map \"1 star=0,5 stars=1\" (label_map= in Python)"
+OPTION_HINT = ("map other spellings with --label-map, e.g. --label-map \"1 star=0,3 stars=skip,5 stars=1\" "
+               "(VALUE=skip drops such rows; label_map= in Python)")
+EXAMPLE = "1=0,2=0,3=skip,4=1,5=1"  # star ratings: 1-2 negative, 3 left out, 4-5 positive
+
+
+def unknown_label_hint(label: str, given: Mapping[str, int] | None) -> str:
+    """How to get past a label the map does not know: the map given so far, plus ``label=skip``."""
+    label = str(label).strip()
+    if given:
+        pairs = ",".join(f"{key}={'skip' if value == SKIP else value}" for key, value in given.items())
+        example = f"{pairs},{label}=skip"
+    else:
+        example = EXAMPLE if label in {"1", "2", "3", "4", "5"} else f"{label}=skip,..."
+    return (f"map it with --label-map: {label}=0, {label}=1, or {label}=skip to drop such rows (counted in the "
+            f"summary), e.g. --label-map \"{example}\" (label_map= in Python)")
 
 
 def parse_label_map(value: str | Path | Mapping | None) -> dict[str, int] | None:

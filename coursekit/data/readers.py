@@ -4,12 +4,16 @@ Text is kept as written: newlines inside quoted CSV fields stay newlines (cleani
 turns every run of whitespace into one space), fields of any size are accepted, and every
 error names the physical line where the record starts. Bytes that are not UTF-8 are
 read as cp1252 (Windows-1252, what Excel on Windows writes) and reported; a UTF-8 or
-UTF-16 byte-order mark is honoured.
+UTF-16 byte-order mark is honoured. A gzip-compressed file (``reviews.csv.gz``) is read as
+the file inside it. A record whose fields are all blank is a data row (reported as empty
+later); a line with no characters at all is not. A header cell left blank (the unnamed
+index column of a pandas export) is named ``Unnamed: N`` as pandas names it.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import json
 import sys
@@ -28,13 +32,15 @@ def read_rows(path: Path, has_header: bool, text_column: str, label_column: str,
         raise DataError(f"{path}: no such file")
     if path.is_dir():
         raise DataError(f"{path}: is a folder, expected a .csv, .tsv or .jsonl file")
-    suffix = path.suffix.lower()
+    suffix = file_type(path)
     if suffix not in (".jsonl", ".json", ".tsv", ".txt", ".csv"):
-        raise DataError(f"{path}: unsupported file type {suffix!r}; use .csv, .tsv or .jsonl")
+        raise DataError(f"{path}: unsupported file type {suffix!r}; use .csv, .tsv or .jsonl (or gzip of one: .csv.gz)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: unreadable ({exc.strerror or exc})") from exc
+    if path.suffix.lower() == ".gz":
+        data = _gunzip(path, data)
     raw = decode(path, data, report, strict)
     if not raw.strip():
         raise DataError(f"{path}: the file is empty")
@@ -45,7 +51,23 @@ def read_rows(path: Path, has_header: bool, text_column: str, label_column: str,
     return _read_csv(path, raw, has_header, text_column, label_column)
 
 
-def decode(path: Path, data: bytes, report: DataReport, strict: bool) -> str:
+def file_type(path: Path) -> str:
+    """The suffix that says how to read ``path``: ``.csv`` for ``reviews.csv`` and ``reviews.csv.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        return suffixes[-2] if len(suffixes) > 1 else ".gz"
+    return suffixes[-1] if suffixes else ""
+
+
+def _gunzip(path: Path, data: bytes) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable gzip file ({exc}); compress it with gzip, or drop the .gz "
+                        "suffix if it is plain text") from exc
+
+
+def decode(path: Path, data: bytes, report: DataReport, strict: bool = False) -> str:
     """Bytes to text: UTF-8 (or UTF-16 with its BOM); lines that are not UTF-8 are read as cp1252."""
     utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     if data[:4] == b"PK\x03\x04" or (not utf16 and data.count(b"\x00") > max(8, len(data) // 100)):
@@ -61,25 +83,23 @@ def decode(path: Path, data: bytes, report: DataReport, strict: bool) -> str:
         report.byte_order_mark, data = True, data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        first = exc
-    line = data.count(b"\n", 0, first.start) + 1
-    if strict:
-        raise DataError(f"{path}, line {line}: not UTF-8 (byte {first.start}: 0x{data[first.start]:02x}); save the "
-                        "file as UTF-8, or drop --strict to read such lines as cp1252 (Windows-1252)")
-    return _decode_mixed(data, report)
+    except UnicodeDecodeError:
+        return _decode_mixed(data, report)  # with --strict the first such line is an error (DataReport.check_strict)
 
 
 def _decode_mixed(data: bytes, report: DataReport) -> str:
     """UTF-8 where the bytes are UTF-8, cp1252 (undefined bytes: latin-1) where they are not."""
-    out, utf8_beyond_ascii = [], False
+    out, utf8_beyond_ascii, offset = [], False, 0
     for number, line in enumerate(data.split(b"\n"), start=1):
         try:
             out.append(line.decode("utf-8"))
             utf8_beyond_ascii = utf8_beyond_ascii or not line.isascii()
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             out.append(_cp1252(line))
-            report.add("not_utf8", number, out[-1].strip())
+            report.add("not_utf8", number, out[-1].strip(), where="line",
+                       problem=f"not UTF-8 (byte {offset + exc.start}: 0x{line[exc.start]:02x})",
+                       fix="save the file as UTF-8, or drop --strict to read such lines as cp1252 (Windows-1252)")
+        offset += len(line) + 1
     report.encoding = "utf-8 with cp1252 lines" if utf8_beyond_ascii else "cp1252"
     return "\n".join(out)
 
@@ -115,12 +135,23 @@ def _read_tsv(path, raw, has_header, text_column, label_column):
     return _rows_from_records(path, records, has_header, text_column, label_column, tab=True)
 
 
+def _is_row(record: list[str]) -> bool:
+    """A line with no characters is no row; one with separators but blank fields is an (empty) row."""
+    return len(record) > 1 or bool(record and record[0].strip())
+
+
+def _header(cells: list[str]) -> list[str]:
+    return [cell.strip() or f"Unnamed: {i}" for i, cell in enumerate(cells)]
+
+
 def _rows_from_records(path, records, has_header, text_column, label_column, tab):
-    numbered = [(line, rec) for line, rec in records if any(field.strip() for field in rec)]
-    if not numbered:
+    numbered = [(line, rec) for line, rec in records if _is_row(rec)]
+    if not any(field.strip() for _, rec in numbered for field in rec):
         raise DataError(f"{path}: the file is empty")
     if has_header:
-        header = [h.strip() for h in numbered[0][1]]
+        while not any(field.strip() for field in numbered[0][1]):
+            numbered = numbered[1:]  # blank records before the header are no data
+        header = _header(numbered[0][1])
         body = numbered[1:]
     else:
         header, body = [text_column, label_column], numbered
@@ -128,6 +159,8 @@ def _rows_from_records(path, records, has_header, text_column, label_column, tab
     for line, rec in body:
         if tab and not has_header and len(rec) > 2:  # the label is after the last tab
             rec = ["\t".join(rec[:-1]), rec[-1]]
+        if not any(field.strip() for field in rec):
+            rec = [""] * len(header)  # a blank row, whatever its separators: reported as empty
         if len(rec) != len(header):
             raise DataError(f"{path}, line {line}: expected {len(header)} fields ({', '.join(header)}), "
                             f"found {len(rec)}")

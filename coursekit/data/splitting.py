@@ -32,8 +32,11 @@ def split_dataset(dataset, fractions=SPLIT_FRACTIONS, seed: int = DEFAULT_SEED, 
             indices, test_size=val_frac + test_frac, stratify=labels, random_state=seed
         )
         rest_labels = [labels[i] for i in rest_idx]
+        # A tiny sample of imbalanced data can leave one review of the rare class for validation and test
+        # together: that one cannot be stratified, and goes where a seeded shuffle puts it.
+        stratify = rest_labels if min(rest_labels.count(lab) for lab in set(rest_labels)) >= 2 else None
         val_idx, test_idx = train_test_split(
-            rest_idx, test_size=test_frac / (val_frac + test_frac), stratify=rest_labels, random_state=seed
+            rest_idx, test_size=test_frac / (val_frac + test_frac), stratify=stratify, random_state=seed
         )
     except ValueError as exc:
         raise DataError(f"cannot make a stratified split of {len(labels)} rows: {exc}") from exc

@@ -192,6 +192,29 @@ def cross_validate_baseline(
                           settings=settings.__dict__.copy(), folds=folds)
 
 
+def _fine_tune_fold(data, fold, index, profile, settings, root, seed, learning_rate):
+    """Train one fold's model on its training part (watching its validation part); predict its test part."""
+    from datasets import DatasetDict
+
+    from coursekit.evaluation.predict import predict
+    from coursekit.train import TrainConfig, train_model
+    from coursekit.train.config import ASSIGNMENT
+
+    started = time.perf_counter()
+    splits = DatasetDict({"train": data.select(fold.train), "validation": data.select(fold.validation)})
+    config = TrainConfig.from_profile(
+        profile, output_dir=str(root / f"fold-{index}"), epochs=settings.epochs or ASSIGNMENT["epochs"],
+        max_steps=settings.max_steps, batch_size=settings.batch_size,
+        learning_rate=learning_rate or settings.learning_rate, max_length=settings.max_length, seed=seed,
+    )
+    result = train_model(splits, config)
+    predictions = predict((result.model, result.tokenizer), data.select(fold.test),
+                          max_length=getattr(config, "max_length", None), progress=False)
+    record = _fold_record(index, fold, predictions, time.perf_counter() - started)
+    record["history"] = result.history
+    return record, predictions
+
+
 def cross_validate_finetune(
     dataset,
     profile=None,
@@ -214,12 +237,7 @@ def cross_validate_finetune(
     ``fast=False`` uses :data:`FULL` (every row, the profile's epochs: for a GPU).
     Fold models go to a temporary folder, removed afterwards unless ``keep_models``.
     """
-    from datasets import DatasetDict
-
-    from coursekit.evaluation.predict import predict
     from coursekit.profiles import get_profile
-    from coursekit.train import TrainConfig, train_model
-    from coursekit.train.config import ASSIGNMENT
 
     profile = profile or get_profile()
     settings = settings or (FAST if fast else FULL)
@@ -230,26 +248,14 @@ def cross_validate_finetune(
     records, parts = [], []
     try:
         for index, fold in enumerate(folds):
-            started = time.perf_counter()
-            fold_dir = root / f"fold-{index}"
-            splits = DatasetDict({"train": data.select(fold.train), "validation": data.select(fold.validation)})
-            config = TrainConfig.from_profile(
-                profile, output_dir=str(fold_dir), epochs=settings.epochs or ASSIGNMENT["epochs"],
-                max_steps=settings.max_steps, batch_size=settings.batch_size,
-                learning_rate=learning_rate or settings.learning_rate, max_length=settings.max_length, seed=seed,
-            )
-            result = train_model(splits, config)
-            predictions = predict((result.model, result.tokenizer), data.select(fold.test),
-                                  max_length=getattr(config, "max_length", None), progress=False)
-            record = _fold_record(index, fold, predictions, time.perf_counter() - started)
-            record["history"] = result.history
+            record, predictions = _fine_tune_fold(data, fold, index, profile, settings, root, seed, learning_rate)
             records.append(record)
             parts.append(predictions)
             if log:
-                log(f"fold {index + 1}/{k}: accuracy {record['accuracy']:.3f}, F1 {record['f1']:.3f} "
-                    f"({record['seconds']:.0f} s)")
+                log(f"fold {index + 1}/{k}: accuracy {record['accuracy']:.3f}, macro-F1 {record['f1_macro']:.3f}, "
+                    f"negative-class F1 {record['f1_negative']:.3f} ({record['seconds']:.0f} s)")
             if not keep_models:
-                shutil.rmtree(fold_dir, ignore_errors=True)
+                shutil.rmtree(root / f"fold-{index}", ignore_errors=True)
     finally:
         if not keep_models and not output_dir:
             shutil.rmtree(root, ignore_errors=True)

@@ -1,8 +1,11 @@
 """Metrics for the binary sentiment task (label 1 = POSITIVE), computed by scikit-learn.
 
 :func:`compute_metrics` is the one call students need: accuracy, precision, recall, F1
-(binary and macro), ROC AUC, average precision, Brier score, the confusion matrix and
-seeded bootstrap confidence intervals for accuracy and F1.
+(of the positive class, of the negative class, and macro), ROC AUC, average precision
+(of either class), Brier score, the confusion matrix and seeded bootstrap confidence
+intervals for accuracy, macro-F1 and both classes' F1. On data where one class is rare
+(the shop's unhappy customers are 12%), accuracy alone flatters a model: the negative
+class's scores show what it misses.
 """
 from __future__ import annotations
 
@@ -62,6 +65,7 @@ def point_metrics(y_true, y_pred, y_prob=None) -> dict:
         "n": int(len(y_true)),
         "n_positive": int(y_true.sum()),
         **{name: score(y_true, y_pred) for name, score in scores.SCORES.items()},
+        **{name: score(y_true, y_pred) for name, score in scores.NEGATIVE_SCORES.items()},
         **{f"{name}_macro": scores.SCORES[name](y_true, y_pred, average="macro")
            for name in ("precision", "recall", "f1")},
         "confusion_matrix": skm.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
@@ -72,6 +76,9 @@ def point_metrics(y_true, y_pred, y_prob=None) -> dict:
         result["average_precision"] = (
             float(skm.average_precision_score(y_true, y_prob, pos_label=POSITIVE)) if both_classes else None
         )
+        result["average_precision_negative"] = (  # the unhappy customers ranked by P(negative)
+            float(skm.average_precision_score(1 - y_true, 1 - y_prob)) if both_classes else None
+        )
         result["brier"] = float(skm.brier_score_loss(y_true, y_prob, pos_label=POSITIVE))
     return result
 
@@ -79,8 +86,10 @@ def point_metrics(y_true, y_pred, y_prob=None) -> dict:
 METRIC_FUNCTIONS: dict[str, Callable] = {
     "accuracy": scores.accuracy,
     "f1": scores.f1,
-    "f1_macro": lambda t, p: scores.f1(t, p, average="macro"),
+    "f1_macro": scores.f1_macro,
+    **scores.NEGATIVE_SCORES,
 }
+CI_METRICS = ("accuracy", "f1_macro", "f1_negative", "f1")
 
 
 def bootstrap_ci(
@@ -95,15 +104,21 @@ def bootstrap_ci(
     """Percentile bootstrap interval of ``metric`` over resampled examples (seeded).
 
     ``metric`` is a name in :data:`METRIC_FUNCTIONS` or a ``f(y_true, y_pred)`` callable.
-    Resampling is done by :func:`scipy.stats.bootstrap` with paired data.
+    Named scores are resampled through the confusion matrix (:mod:`.intervals`: fast, exact
+    for them); a callable by :func:`scipy.stats.bootstrap` with paired data.
     """
     from scipy.stats import bootstrap
+
+    from coursekit.evaluation.intervals import COUNT_METRICS, bootstrap_counts
 
     y_true, y_pred, _ = check_inputs(y_true, y_pred)
     if not 0 < confidence < 1:
         raise EvaluationError(f"confidence must be between 0 and 1, got {confidence}")
     if n_resamples < 2:
         raise EvaluationError(f"n_resamples must be at least 2, got {n_resamples}")
+    if isinstance(metric, str) and metric in COUNT_METRICS and len(y_true) >= 2:
+        return bootstrap_counts(y_true, y_pred, (metric,), n_resamples=n_resamples, confidence=confidence,
+                                seed=seed)[metric]
     function = METRIC_FUNCTIONS[metric] if isinstance(metric, str) else metric
     if len(y_true) < 2:
         value = float(function(y_true, y_pred))
@@ -130,7 +145,7 @@ def compute_metrics(
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
     seed: int = DEFAULT_SEED,
-    ci_metrics: Sequence[str] = ("accuracy", "f1"),
+    ci_metrics: Sequence[str] = CI_METRICS,
 ) -> dict:
     """All point metrics plus bootstrap intervals (``n_bootstrap=0`` skips the intervals).
 

@@ -34,23 +34,33 @@ def _need_both_classes(y_true, what: str):
         raise EvaluationError(f"a {what} needs both classes among the gold labels")
 
 
-def plot_precision_recall(y_true, y_prob, *, threshold: float = 0.5, name: str = "model", path=None) -> Figure:
-    """Precision-recall curve with average precision in the legend and the operating point marked."""
+def plot_precision_recall(y_true, y_prob, *, threshold: float = 0.5, name: str = "model", target: int = POSITIVE,
+                          marks: dict | None = None, path=None) -> Figure:
+    """Precision-recall curve of the ``target`` class with average precision in the legend, chance level
+    (the class's share) and the operating point of ``threshold`` (POSITIVE when P(positive) >= threshold).
+
+    ``target=0`` draws it for the NEGATIVE class (the unhappy customers), ranked by P(negative).
+    ``marks``: more operating points to mark, ``{label: threshold}`` (e.g. one chosen for a recall).
+    """
     from sklearn.metrics import PrecisionRecallDisplay
 
     y_true, _, y_prob = check_inputs(y_true, None, y_prob)
     _need_both_classes(y_true, "precision-recall curve")
+    hits, scores = (y_true, y_prob) if target == POSITIVE else (1 - y_true, 1 - y_prob)
     fig = Figure(figsize=(6, 5), layout="constrained")
     ax = fig.subplots()
-    PrecisionRecallDisplay.from_predictions(
-        y_true, y_prob, pos_label=POSITIVE, name=name, ax=ax, plot_chance_level=True
-    )
-    precision, recall, _ = _operating_point(y_true, y_prob, threshold)
-    ax.plot(recall, precision, "o", color="crimson", markersize=9,
-            label=f"threshold {threshold:.2f}: P={precision:.2f}, R={recall:.2f}")
-    ax.set(xlabel="Recall (positive class)", ylabel="Precision (positive class)",
-           xlim=(-0.01, 1.01), ylim=(0.0, 1.02), title="Precision-recall curve")
-    ax.legend(loc="lower left")
+    PrecisionRecallDisplay.from_predictions(hits, scores, pos_label=1, name=name, ax=ax, plot_chance_level=True)
+    for (label, t), color in zip({f"threshold {threshold:.2f}": threshold, **(marks or {})}.items(),
+                                 ("crimson", "darkorange", "purple")):
+        flagged = (y_prob >= t) if target == POSITIVE else (y_prob < t)
+        found = int(np.sum(flagged & (hits == 1)))
+        precision = found / max(1, int(flagged.sum()))
+        recall = found / max(1, int(hits.sum()))
+        ax.plot(recall, precision, "o", color=color, markersize=9, label=f"{label}: P={precision:.2f}, R={recall:.2f}")
+    who = LABEL_NAMES[target]
+    ax.set(xlabel=f"Recall ({who} class)", ylabel=f"Precision ({who} class)", xlim=(-0.01, 1.01), ylim=(0.0, 1.02),
+           title="Precision-recall curve" + (": the unhappy customers" if target != POSITIVE else ""))
+    ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
     return _finish(fig, path)
 
@@ -202,15 +212,16 @@ def plot_slice_metrics(table, *, metric: str = "accuracy", path=None) -> Figure:
     return _finish(fig, path)
 
 
-def plot_cross_validation_table(model, baseline, *, title: str | None = None, path=None) -> Figure:
-    """The cross-validation comparison as a picture: mean ± std per metric, folds ahead, and
-    the sentence that interprets it. ``model``/``baseline``: CrossValResults or their ``to_dict()``."""
+def plot_cross_validation_table(model, baseline, *, title: str | None = None, metric: str = "f1_macro",
+                                path=None) -> Figure:
+    """The cross-validation comparison as a picture: mean ± std per metric, folds ahead on ``metric``,
+    and the sentence that interprets it. ``model``/``baseline``: CrossValResults or their ``to_dict()``."""
     import textwrap
 
     from coursekit.evaluation.interpret import describe_cross_validation, fold_values
 
-    metrics = [("accuracy", "Accuracy"), ("f1", "F1"), ("roc_auc", "ROC AUC")]
-    lead = fold_values(model, "accuracy") - fold_values(baseline, "accuracy")
+    metrics = [("f1_macro", "macro-F1"), ("f1_negative", "F1 (negative)"), ("accuracy", "Accuracy")]
+    lead = fold_values(model, metric) - fold_values(baseline, metric)
     rows, names = [], []
     for label, result in (("fine-tuned", model), ("TF-IDF + logistic regression", baseline)):
         cells = []
@@ -221,7 +232,7 @@ def plot_cross_validation_table(model, baseline, *, title: str | None = None, pa
         rows.append(cells)
     rows[0].append(f"{int((lead > 0).sum())} of {len(lead)}")
     rows[1].append(f"{int((lead < 0).sum())} of {len(lead)}")
-    sentence = textwrap.wrap(describe_cross_validation(model, baseline), 150)
+    sentence = textwrap.wrap(describe_cross_validation(model, baseline, metric), 150)
     height = 2.2 + 0.17 * len(sentence)
     fig = Figure(figsize=(9.5, height))
     ax = fig.add_axes((0.0, (0.25 + 0.17 * len(sentence)) / height, 1.0, 1.35 / height))

@@ -56,6 +56,10 @@ class Predictions:
             threshold=self.threshold,
         )
 
+    def with_threshold(self, threshold: float) -> "Predictions":
+        """The same rows labelled POSITIVE when ``y_prob >= threshold`` (e.g. one chosen on validation data)."""
+        return Predictions.from_probabilities(self.texts, self.y_prob, self.y_true, self.extra, threshold=threshold)
+
     @classmethod
     def from_probabilities(cls, texts, y_prob, y_true=None, extra=None, threshold: float = 0.5):
         """Label each row positive when ``y_prob >= threshold``."""

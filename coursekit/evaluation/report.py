@@ -143,6 +143,9 @@ def render_html(analysis: Analysis, payload: dict, pngs: dict[str, bytes]) -> st
     m = analysis.metrics
     rows = [
         ("Accuracy", format_ci(m, "accuracy")),
+        ("Macro F1", format_ci(m, "f1_macro")),
+        ("F1 (NEGATIVE: the unhappy customers)", format_ci(m, "f1_negative")),
+        ("Precision / recall (NEGATIVE)", f"{m['precision_negative']:.3f} / {m['recall_negative']:.3f}"),
         ("F1 (POSITIVE)", format_ci(m, "f1")),
         ("Precision / recall (POSITIVE)", f"{m['precision']:.3f} / {m['recall']:.3f}"),
         ("Macro F1 / precision / recall", f"{m['f1_macro']:.3f} / {m['precision_macro']:.3f} / {m['recall_macro']:.3f}"),
@@ -189,7 +192,10 @@ def summary_lines(analysis: Analysis) -> list[str]:
     lines = [
         f"reviews:   {m['n']} ({m['n_positive']} positive)",
         f"accuracy:  {format_ci(m, 'accuracy')}",
-        f"F1:        {format_ci(m, 'f1')}   macro-F1 {m['f1_macro']:.3f}",
+        f"macro-F1:  {format_ci(m, 'f1_macro')}",
+        f"negative:  F1 {format_ci(m, 'f1_negative')}, precision {m['precision_negative']:.3f}, "
+        f"recall {m['recall_negative']:.3f} (the unhappy customers)",
+        f"positive:  F1 {format_ci(m, 'f1')}",
         f"ROC AUC:   {format_ci(m, 'roc_auc')}   average precision {format_ci(m, 'average_precision')}",
     ]
     slices = analysis.slices[(analysis.slices["column"] != "overall") & ~analysis.slices["small"]]

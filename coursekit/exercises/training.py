@@ -214,13 +214,18 @@ def describe_training(result) -> str:
 
     history = [row for row in result.history if "eval_loss" in row]
     steps = history[-1].get("step") if history else None
-    accuracy = result.validation_metrics.get("accuracy", float("nan"))
+    # Macro-F1, not accuracy: on data that is mostly positive, "always positive" keeps a high accuracy.
+    scores = result.validation_metrics
+    name, score = ("macro-F1", scores["f1_macro"]) if "f1_macro" in scores else ("accuracy", scores.get("accuracy"))
+    score = float("nan") if score is None else score
     if not history:
-        return f"no evaluation was logged; validation accuracy {accuracy:.3f}"
+        return f"no evaluation was logged; validation {name} {score:.3f}"
     first, last = history[0]["eval_loss"], min(row["eval_loss"] for row in history)
     flat = abs(first - last) < 0.02
-    verdict = ("no better than a coin flip" if accuracy < 0.6 else "barely better than chance" if accuracy < 0.75
-               else "a model that has learned")
+    verdict = ("no better than always answering one class" if score < 0.6 else "barely better than that"
+               if score < 0.75 else "a model that has learned")
+    extra = (f", accuracy {scores['accuracy']:.3f}, negative-class recall {scores['recall_negative']:.3f}"
+             if name == "macro-F1" and "recall_negative" in scores else "")
     return (f"{steps} optimizer steps; validation loss {first:.3f} after the first epoch, lowest {last:.3f} "
             f"({'flat: the model barely moved' if flat else 'falling'}; {math.log(2):.3f} is a coin flip's); "
-            f"validation accuracy {accuracy:.3f}: {verdict}.")
+            f"validation {name} {score:.3f}{extra}: {verdict}.")

@@ -6,7 +6,7 @@ beyond the rest: the feed-forward output projections of the first layers, whose 
 peaks at about ten times its 99.9th percentile. One scale for all then leaves the
 ordinary values only a few int8 steps, and those products cause most of the predictions
 that int8 flips. Their inputs are measured here with the PyTorch model on calibration
-texts (the course's own sample reviews), before the quantizer runs; a product whose
+texts (real reviews of the course's shop export), before the quantizer runs; a product whose
 input peaks above ``ratio`` times its 99.9th percentile stays in fp32.
 
 Opt-in (``coursekit export --int8-outlier-ratio 8``): on the MiniLM fine-tuned on the UCI
@@ -28,13 +28,10 @@ CALIBRATION_TEXTS = 128
 
 
 def calibration_texts(limit: int = CALIBRATION_TEXTS) -> list[str]:
-    """The first ``limit`` of the course's sample reviews (shipped with the package)."""
-    import csv
+    """The first ``limit`` reviews of the course's shop export (shipped with the package), as written."""
+    from ..data.shop import review_texts
 
-    from ..profiles import sample_reviews_path
-
-    with open(sample_reviews_path(), newline="", encoding="utf-8") as handle:
-        return [row["text"] for _, row in zip(range(limit), csv.DictReader(handle))]
+    return review_texts(limit)
 
 
 def input_outlier_ratios(model, tokenizer, texts: list[str], *, max_length: int = DEFAULT_MAX_LENGTH,

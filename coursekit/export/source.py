@@ -9,10 +9,11 @@ from pathlib import Path
 from ..errors import ExportError
 from ..model_folder import ModelFolder
 
-SAMPLE_TEXTS = (
-    "great product, works exactly as described and arrived early",
-    "terrible",
-    "the battery died after two days and support never answered my emails",
+SAMPLE_TEXTS = (  # real reviews of the course's shop export (lines 13, 861 and 1343), of different lengths
+    "This dress is perfection! so pretty and flattering.",
+    "Great style!",
+    "I'm so incredibly disappointed. the dress is beautiful but the one i received is torn and has multiple strands "
+    "of beads missing. poor quality control.",
 )
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 

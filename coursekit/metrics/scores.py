@@ -35,3 +35,29 @@ def f1(references, predictions, average="binary", pos_label=POSITIVE, zero_divis
 
 
 SCORES = {"accuracy": accuracy, "precision": precision, "recall": recall, "f1": f1}
+NEGATIVE = 0
+
+
+def precision_negative(references, predictions) -> float:
+    """Of the texts predicted NEGATIVE, the share that are (the unhappy customers the model flags)."""
+    return precision(references, predictions, pos_label=NEGATIVE)
+
+
+def recall_negative(references, predictions) -> float:
+    """Of the NEGATIVE texts, the share predicted NEGATIVE (the unhappy customers the model finds)."""
+    return recall(references, predictions, pos_label=NEGATIVE)
+
+
+def f1_negative(references, predictions) -> float:
+    """F1 of the NEGATIVE class: on data that is mostly positive, the figure that shows what a model misses."""
+    return f1(references, predictions, pos_label=NEGATIVE)
+
+
+def f1_macro(references, predictions) -> float:
+    """The mean of both classes' F1: each class counts the same, however rare."""
+    return f1(references, predictions, average="macro")
+
+
+# Beside SCORES in every evaluation (evaluation.metrics.point_metrics).
+NEGATIVE_SCORES = {"precision_negative": precision_negative, "recall_negative": recall_negative,
+                   "f1_negative": f1_negative}

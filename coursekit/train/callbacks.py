@@ -17,6 +17,12 @@ def _write(line: str) -> None:
     tqdm.write(line)
 
 
+# Each evaluation line: accuracy beside macro-F1 and the negative (unhappy) class, which accuracy hides
+# on data that is mostly positive (the positive class's F1 stays in metrics.json and the history).
+EPOCH_SCORES = (("accuracy", "accuracy"), ("f1_macro", "macro-F1"), ("precision_negative", "precision"),
+                ("recall_negative", "recall"), ("f1_negative", "F1"))
+
+
 class EvaluationPrinter(TrainerCallback):
     """One short line per evaluation, in a terminal (above the bar), a notebook or a log."""
 
@@ -34,7 +40,10 @@ class EvaluationPrinter(TrainerCallback):
         if train_loss is not None:
             parts.append(f"train loss {train_loss:.4f}")
         parts.append(f"validation loss {metrics['eval_loss']:.4f}")
-        parts += [f"{k} {metrics['eval_' + k]:.4f}" for k in ("accuracy", "f1") if "eval_" + k in metrics]
+        parts += [f"{name} {metrics['eval_' + key]:.4f}" for key, name in EPOCH_SCORES[:2] if "eval_" + key in metrics]
+        negative = [f"{name} {metrics['eval_' + key]:.4f}" for key, name in EPOCH_SCORES[2:] if "eval_" + key in metrics]
+        if negative:
+            parts.append("negative class: " + ", ".join(negative))
         _write(" | ".join(parts))
 
 

@@ -101,15 +101,22 @@ class DataConfig:
 
     data: str = setting("", "CSV, TSV or JSONL with text and label columns, or 'imdb'",
                         default_text="the tier's data", group="data")
-    text_column: str = setting("text", "column holding the review text", group="data")
+    text_column: str = setting("text", "column holding the review text, or several joined with ' + ' (e.g. "
+                                       "'Title + Review Text')", default_text="text; the course's shop export: "
+                                       "its own", group="data")
     label_column: str = setting("label", "column holding the label", group="data")
     has_header: bool = setting(True, "the file has no header row: text<TAB>label per line",
                                default_text="the first row names the columns", group="data")
     clean: bool = setting(True, "keep the texts as written (no removal of markup, URLs, special characters, "
                                 "no lower-casing)", default_text="cleaned", group="data")
-    max_samples: int = setting(0, "use a seeded subset of N rows (0 = every row)", group="data")
-    label_map: str = setting("", "label spellings for the two classes, e.g. '1 star=0,5 stars=1', or a "
-                                 "JSON/YAML file", default_text="0/1, negative/positive, neg/pos", group="data")
+    max_samples: int = setting(0, "train on a seeded, stratified sample of N reviews (0 = every review); the "
+                                  "reviews left out stay unseen by training", default_text="the tier's: 2000 offline, "
+                                  "every review on full", group="data")
+    label_map: str = setting("", "label spellings for the two classes, SPELLING=0|1 pairs, and VALUE=skip to drop "
+                                 "rows with that label (counted in the summary), e.g. '1=0,2=0,3=skip,4=1,5=1' for "
+                                 "star ratings; or a JSON/YAML file",
+                             default_text="0/1, negative/positive, neg/pos; the course's shop export: its stars, "
+                                          "1=0,2=0,3=skip,4=1,5=1", group="data")
     strict: bool = setting(False, "stop at the first junk row (empty after cleaning, duplicate, "
                                   "conflicting labels) instead of dropping it with a summary", group="data")
 

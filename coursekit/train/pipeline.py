@@ -48,6 +48,16 @@ def data_settings(settings: dict) -> tuple[dict, dict]:
     return {k: v for k, v in given.items() if k in names}, {k: v for k, v in given.items() if k not in names}
 
 
+def _data_config(data: str | Path, **options) -> DataConfig:
+    """The :class:`DataConfig` for ``data``: the options given, else the data's own columns and
+    label map (the course's shop export: ``Title + Review Text``, ``Rating``, its stars)."""
+    from ..data.shop import read_options
+
+    values = data_settings(options)[0]
+    values.update(read_options(data, values.get("text_column"), values.get("label_column"), values.get("label_map")))
+    return DataConfig(data=str(data), **{k: v for k, v in values.items() if v is not None})
+
+
 def prepare_data(data: str | Path | DataConfig, seed: int = DEFAULT_SEED, **options) -> PreparedData:
     """Load, clean and split ``data`` (a path, 'imdb' or a :class:`DataConfig`; ``options`` are its
     other fields) with ``seed``."""
@@ -55,7 +65,7 @@ def prepare_data(data: str | Path | DataConfig, seed: int = DEFAULT_SEED, **opti
     from ..progress import configure_quiet_libraries
 
     configure_quiet_libraries()
-    config = data if isinstance(data, DataConfig) else DataConfig(data=str(data), **data_settings(options)[0])
+    config = data if isinstance(data, DataConfig) else _data_config(data, **options)
     dataset, rows_loaded, report = _load_clean(config, seed)
     dataset = dataset.add_column(POSITION, list(range(len(dataset))))
     splits = split_dataset(dataset, seed=seed)
@@ -137,6 +147,8 @@ def run_training(profile: Profile, output_dir: str | Path, data: str | Path | No
     """Train on ``data`` (default: the tier's data set) with the tier's model; write the run card.
 
     ``settings`` are :class:`DataConfig` and :class:`TrainConfig` fields (``None``: the default).
+    ``max_samples``: a seeded, stratified sample of that many reviews; ``None`` the tier's
+    size (offline: :data:`~coursekit.profiles.OFFLINE_SAMPLE`), 0 every review.
     The output folder is locked for the whole run (one writer at a time); the same seed splits and trains.
     ``after_training``: see :func:`train_and_record`.
     """
@@ -144,8 +156,9 @@ def run_training(profile: Profile, output_dir: str | Path, data: str | Path | No
 
     data_values, train_values = data_settings(settings)
     config = TrainConfig.from_profile(profile, output_dir, **train_values)
-    data_config = DataConfig(**{**data_values, "data": str(data or profile.dataset),
-                                "max_samples": data_values.get("max_samples") or profile.max_train_samples or 0})
+    if data_values.get("max_samples") is None:  # 0 (every review) stays 0
+        data_values["max_samples"] = profile.max_train_samples or 0
+    data_config = _data_config(data or profile.dataset, **data_values)
     check_output(config)  # cheap checks first: nothing is loaded for a run that would be refused
     with training_lock(config):
         prepared = prepare_data(data_config, config.seed)

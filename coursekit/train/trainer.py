@@ -190,7 +190,8 @@ def _history(trainer):
 
 
 def _summary(config: TrainConfig, result: TrainResult, n_train: int, world_size: int) -> dict:
-    keep = ("accuracy", "precision", "recall", "f1", "loss")
+    keep = ("accuracy", "precision", "recall", "f1", "f1_macro", "precision_negative", "recall_negative",
+            "f1_negative", "loss")
     return {
         "model": config.model,
         "labels": list(LABEL_NAMES),

@@ -9,6 +9,8 @@ was made (``python tests/hub_standin/gpt2_tokenizer.py`` rewrites it) and derive
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 from pathlib import Path
 
@@ -18,10 +20,11 @@ VOCAB_SIZE = 1000  # the real gpt2 has 50,257; the architecture does not care
 
 
 def _corpus() -> list[str]:
-    """The project's own sample reviews and the Part 1 captions (no downloaded text)."""
+    """The first 2,000 real reviews of the course's shop export and the Part 1 captions (no downloaded text)."""
     root = Path(__file__).resolve().parents[2]
-    with open(root / "coursekit" / "data" / "sample_reviews.csv", encoding="utf-8") as handle:
-        texts = [row["text"] for row in csv.DictReader(handle)]
+    export = root / "coursekit" / "data" / "womens_clothing_reviews.csv.gz"
+    rows = csv.DictReader(io.StringIO(gzip.decompress(export.read_bytes()).decode("utf-8"), newline=""))
+    texts = [row["Review Text"] for row in rows if row["Review Text"]][:2000]
     return texts + ["a yellow sun over a blue sea", "a photo of a cat", "a dog on a beach"]
 
 

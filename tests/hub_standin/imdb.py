@@ -3,8 +3,10 @@
 Shape of the real data set: splits ``train`` / ``test`` (labelled) and ``unsupervised``
 (label -1), features ``text`` (string) and ``label`` (``ClassLabel(names=["neg", "pos"])``),
 reviews of several paragraphs joined by ``<br /><br />``, some longer than 512 tokens.
-The texts are built from film sentences written here and the project's own sample reviews
-(no downloaded text); small sizes.
+The texts are real customer reviews, from the course's shop export (CC0, shipped in
+``coursekit/data``): one per text (the long ones: 40-50 of the same sentiment, one per
+paragraph); nothing is composed or downloaded. Small sizes. It is test scaffolding (CI runs the full tier against it);
+students on the full tier load the real IMDB.
 
 An offline ``load_dataset("stanfordnlp/imdb")`` does not read raw files from the Hub
 cache: it reloads what ``datasets`` prepared on an earlier online run, from
@@ -14,6 +16,9 @@ prepares exactly that folder (with the ``parquet`` builder the Hub's data set us
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
+import io
 import random
 import shutil
 import tempfile
@@ -25,17 +30,14 @@ from .layout import revision
 REPO_ID = "stanfordnlp/imdb"
 CONFIG_NAME = "plain_text"  # the real data set's only configuration
 BREAK = "<br /><br />"
-# Sample-review styles used (sarcasm is left out: its words say the opposite of its label, too hard for the
-# stand-in to learn in a few dozen steps at the assignment's 2e-5). Each review is one or two of them, with a
-# few film sentences: a bag of words must not separate them perfectly, or lesson 03's comparison of
-# fine-tuning with TF-IDF on the full tier means nothing (with whole clear-cut reviews it scored 0.996).
-CLEAR_STYLES = {"plain", "short", "long", "contrast", "negation", "lukewarm", "informal", "domain_word"}
+# Reviews whose stars and "would recommend" agree and leave no doubt: the stand-in's DistilBERT (a
+# MiniLM in DistilBERT's clothes) must learn them in a few dozen steps at the assignment's 2e-5.
+CLEAR_CUT = {1: ("5", "1"), 0: ("1", "0")}  # label -> (Rating, Recommended IND)
 
 
 @dataclass(frozen=True)
 class ImdbSizes:
-    # The course merges train + test and re-splits 80/10/10: 400 training reviews, 75 steps over 3 epochs, enough
-    # for lesson 02's model to read both clear-cut reviews (after 200 it called the negative one positive).
+    # The course merges train + test and re-splits 80/10/10: 400 training reviews, 75 steps over 3 epochs.
     train: int = 250
     test: int = 250
     unsupervised: int = 20
@@ -44,33 +46,17 @@ class ImdbSizes:
     long_in_test: int = 1
 
 
-# IMDB reviews are about films: sentences made from these, beside the sample (product) reviews.
-_SUBJECTS = ["The plot", "The acting", "The script", "The soundtrack", "The ending", "The cast", "The dialogue",
-             "The direction", "The camera work", "This film", "The lead actress", "The sequel"]
-_WORDS = {1: ["wonderful", "brilliant", "fantastic", "superb", "excellent", "moving", "delightful", "gripping",
-              "beautiful", "hilarious"],
-          0: ["terrible", "awful", "boring", "dreadful", "dull", "horrible", "painful", "pointless", "stupid",
-              "laughable"]}
-_VERDICTS = {1: ["I would watch it again.", "Highly recommended.", "A must see.", "Ten out of ten.",
-                 "I loved every minute."],
-             0: ["Do not waste your time.", "Avoid it.", "One of the worst films I have seen.",
-                 "I want those two hours back.", "I walked out."]}
-
-
-def _film_sentences(label: int) -> list[str]:
-    return ([f"{subject} was {word}." for subject in _SUBJECTS for word in _WORDS[label]]
-            + _VERDICTS[label])
-
-
+@functools.lru_cache(maxsize=1)
 def _sample_sentences() -> dict[int, list[str]]:
-    root = Path(__file__).resolve().parents[2]
+    """Clear-cut real reviews of the shop export, by label (1-star not recommended; 5-star recommended)."""
+    export = Path(__file__).resolve().parents[2] / "coursekit" / "data" / "womens_clothing_reviews.csv.gz"
+    text = gzip.decompress(export.read_bytes()).decode("utf-8")
     by_label: dict[int, list[str]] = {0: [], 1: []}
-    with open(root / "coursekit" / "data" / "sample_reviews.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["style"] in CLEAR_STYLES:
-                by_label[1 if row["label"] == "positive" else 0].append(row["text"])
-    for label in (0, 1):  # a few film sentences among them: IMDB reviews are about films
-        by_label[label] += _film_sentences(label)[::6]
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        review = " ".join((row["Review Text"] or "").split())
+        for label, (stars, recommended) in CLEAR_CUT.items():
+            if review and row["Rating"] == stars and row["Recommended IND"] == recommended:
+                by_label[label].append(review)
     return by_label
 
 
@@ -81,9 +67,8 @@ def make_reviews(n: int, rng: random.Random, n_long: int, seen: set[str]) -> tup
     while len(texts) < n:
         label = len(texts) % 2
         long = len(texts) < n_long
-        parts = rng.randint(40, 50) if long else rng.randint(1, 2)
-        paragraphs = rng.sample(sentences[label], parts)
-        text = BREAK.join(" ".join(paragraphs[i:i + 2]) for i in range(0, parts, 2))
+        parts = rng.randint(40, 50) if long else 1  # real reviews are long enough: one each keeps CI fast
+        text = BREAK.join(rng.sample(sentences[label], parts))
         if text not in seen:
             seen.add(text)
             texts.append(text)
