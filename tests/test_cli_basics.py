@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the backport (pyproject.toml's test extra)
+    import tomli as tomllib
 
 import coursekit
 from coursekit.cli import build_parser, main, subcommand_parsers
