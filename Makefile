@@ -103,7 +103,7 @@ LINUX_311  = --python-version 3.11 --python-platform x86_64-manylinux_2_28
 
 $(UV):
 	$(PYTHON) -m venv $(VENVS)/tools
-	$(VENVS)/tools/bin/pip install --quiet "uv==$(UV_VERSION)" packaging
+	$(VENVS)/tools/bin/pip install --quiet "uv==$(UV_VERSION)" packaging tomli
 
 lock: $(UV)
 	$(UV_COMPILE) pyproject.toml --extra all --universal --python-version 3.10 -c lock/torch-cuda.in -o $(LOCK_CUDA)
@@ -122,9 +122,10 @@ UNIT = -m pytest tests -m "not browser and not locked" -p no:cacheprovider -q $(
 PYTHONS ?= 3.10 3.12
 
 # One venv per Python from lock/cuda.txt (PyPI has torch's CUDA build only for Linux: ~3 GB each).
+# The interpreter: python3.10 etc. on PATH, or name it: make test-pythons PYTHON_3.10=/path/to/python3.10
 $(VENVS)/py%/.installed: $(LOCK_CUDA) pyproject.toml
 	rm -rf $(VENVS)/py$*
-	python$* -m venv $(VENVS)/py$*
+	$(or $(PYTHON_$*),python$*) -m venv $(VENVS)/py$*
 	$(VENVS)/py$*/bin/pip install --quiet --upgrade pip
 	$(VENVS)/py$*/bin/python -m scripts.envlock torch $(LOCK_CUDA) > $(VENVS)/py$*/torch-lock.txt
 	$(VENVS)/py$*/bin/pip install --quiet --require-hashes --no-deps -r $(VENVS)/py$*/torch-lock.txt
