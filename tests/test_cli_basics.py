@@ -7,12 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+import tomllib
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the backport (pyproject.toml's test extra)
-    import tomli as tomllib
+import pytest
 
 import coursekit
 from coursekit.cli import build_parser, main, subcommand_parsers

@@ -61,7 +61,8 @@ def test_accepted_requests(body, expected):
     ('{"texts": ["a", "b", "c", "d"]}', "holds 4 texts; the limit is 3"),
     (b"\xff\xfe", "not UTF-8"),
     ("[" * 100_000, "nested too deeply"),
-    ('{"texts": [%s]}' % ("1" * 5000), "not usable JSON: Exceeds the limit (4300 digits)"),
+    # Python's own words: "the limit (4300) for" on 3.10, "the limit (4300 digits) for" from 3.11
+    ('{"texts": [%s]}' % ("1" * 5000), "not usable JSON: Exceeds the limit (4300"),
     ('{"texts": ["abcdefghij", "abcdefghij", "a"]}', "21 characters in all; the limit is 20"),
 ])
 def test_rejected_requests_name_the_problem(body, message):
