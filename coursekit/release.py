@@ -122,7 +122,8 @@ export COURSEKIT_PROFILE=full      # the assignment's model and data (a GPU inst
 jupyter lab notebooks/
 ```
 
-Pick the "Python (coursekit)" kernel. On a laptop without a GPU, skip the `export` line:
+The notebooks ask for the "Python (coursekit)" kernel and open with it. On a laptop without
+a GPU, skip the `export` line:
 the `offline` tier uses small models shipped with the course.
 
 ## The lessons, in order

@@ -48,6 +48,7 @@ def test_gunicorn_reads_the_arguments_as_meant():
     assert cfg.control_socket_disable is True
 
 
+@pytest.mark.locked  # the installed version is the pinned one only in the locked environment
 def test_endpoint_environment_pins_the_gunicorn_whose_options_it_uses():
     env = yaml.safe_load(ENDPOINT_CONDA_FILE.read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))

@@ -21,8 +21,13 @@ from ..serving import ENDPOINT_CONDA_FILE, SCORE_SCRIPT
 from ..serving.settings import DEFAULT_SETTINGS, ServerSettings
 
 
-TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04:latest"
-ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest"
+# Base images pinned by tag, never `:latest` (it moves under a running course). Newer tags: the release
+# notes of github.com/Azure/AzureML-Containers (training) and of the curated environment
+# minimal-py311-inference (github.com/Azure/azureml-assets), or MCR's tags list
+# (https://mcr.microsoft.com/v2/azureml/<image>/tags/list). The training image's own CUDA does not
+# matter to torch, whose PyPI wheels bring theirs (lock/cuda.txt: CUDA 13, NVIDIA driver 580 or newer).
+TRAIN_IMAGE = "mcr.microsoft.com/azureml/openmpi5.0-cuda12.4-ubuntu22.04:20260901.v1"
+ENDPOINT_IMAGE = "mcr.microsoft.com/azureml/curated/minimal-py311-inference:59"
 TAGS = {"course": "coursekit"}
 
 # The SDK announces on stderr that DataCollector is "experimental" each session; the

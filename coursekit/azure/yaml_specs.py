@@ -24,11 +24,12 @@ def _specs():
     sample = Path(__file__).resolve().parents[1] / "data" / "womens_clothing_reviews.csv.gz"
     return {
         "environment-train.yml": (specs.training_environment, "environment",
-                                  "Training environment: CUDA base image + the course's own conda file "
-                                  "(environment.yml)."),
+                                  "Training environment: a CUDA base image pinned by tag + the course's own conda "
+                                  "file (environment.yml, every package pinned from lock/cuda.txt)."),
         "environment-endpoint.yml": (specs.endpoint_environment, "environment",
-                                     "Scoring environment: the minimal CPU inference image + ONNX Runtime, tokenizers "
-                                     "and the inference server only (no torch), so the image is small and starts fast."),
+                                     "Scoring environment: the minimal Python 3.11 inference image pinned by tag + "
+                                     "ONNX Runtime, tokenizers and the inference server only (no torch; pinned from "
+                                     "lock/endpoint.txt), so the image is small and starts fast."),
         "data-reviews.yml": (lambda: specs.reviews_data_asset(sample), "data",
                              "Training data as a versioned data asset: the course's shop review export (CC0; read with "
                              "its own columns and star map). Replace the path with your own CSV (columns text,label) "

@@ -87,6 +87,11 @@ def start_jupyter_lab(root_dir: Path, work_dir: Path, extra_env: dict | None = N
     for folder in (home, config_dir, data_dir, runtime_dir, settings_dir, workspaces_dir):
         folder.mkdir(parents=True, exist_ok=True)
     install_kernelspec(data_dir)
+    # The lessons ask for the `coursekit` kernel: install it exactly as a student does (README), so a
+    # lesson that opened with a "Select Kernel" dialog instead would fail the test.
+    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--user", "--name", "coursekit",
+                    "--display-name", "Python (coursekit)"], env={**os.environ, "JUPYTER_DATA_DIR": str(data_dir)},
+                   check=True, capture_output=True, timeout=120)
     for name, values in LAB_SETTINGS.items():
         target = settings_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
