@@ -17,15 +17,28 @@ CLI_OPTIONS = ["--data", str(SLICE), "--text-column", "Review Text", "--label-co
 
 def slice_texts(n: int = 40) -> tuple[list[str], list[int]]:
     """The first ``n`` reviews of the slice with text and a 1-2 or 4-5 star rating, as written, with 0/1 labels."""
+    with open(SLICE, newline="", encoding="utf-8") as handle:
+        return _labelled(handle, n)
+
+
+def export_texts(n: int) -> tuple[list[str], list[int]]:
+    """As :func:`slice_texts`, from the whole shipped export: for tests that need more than the slice's 497."""
+    import io
+
+    from coursekit.data.shop import original_bytes
+
+    return _labelled(io.StringIO(original_bytes().decode("utf-8"), newline=""), n)
+
+
+def _labelled(handle, n: int) -> tuple[list[str], list[int]]:
     import csv
 
     texts, labels = [], []
-    with open(SLICE, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            text, stars = row["Review Text"].strip(), row["Rating"]
-            if text and stars != "3":
-                texts.append(text)
-                labels.append(1 if stars in ("4", "5") else 0)
-            if len(texts) == n:
-                break
+    for row in csv.DictReader(handle):
+        text, stars = row["Review Text"].strip(), row["Rating"]
+        if text and stars != "3":
+            texts.append(text)
+            labels.append(1 if stars in ("4", "5") else 0)
+        if len(texts) == n:
+            break
     return texts, labels

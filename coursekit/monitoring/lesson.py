@@ -26,9 +26,10 @@ def _one_star_reviews(data, exclude: set) -> list[str]:
     """Reviews rated one star in the data file (a shop export has a rating column), not trained on."""
     import pandas as pd
 
-    if not data or not Path(str(data)).is_file() or Path(str(data)).suffix.lower() not in (".csv", ".tsv"):
+    name = Path(str(data)).name.lower().removesuffix(".gz")  # the shipped export is a .csv.gz
+    if not data or not Path(str(data)).is_file() or not name.endswith((".csv", ".tsv")):
         return []
-    frame = pd.read_csv(data, sep="\t" if str(data).endswith(".tsv") else ",", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(data, sep="\t" if name.endswith(".tsv") else ",", dtype=str, keep_default_na=False)
     stars = next((c for c in STAR_COLUMNS if c in frame.columns), None)
     text = next((c for c in TEXT_COLUMNS if c in frame.columns), None)
     if stars is None or text is None:
@@ -52,19 +53,37 @@ def streams(splits, data) -> tuple[list[str], list[str], str]:
 
 
 def serve_and_send(export_dir, texts: list[str], log_dir, per_request: int = 8, **server_options) -> Path:
-    """Serve the export with collection into ``log_dir`` (emptied first), send ``texts``, stop."""
+    """Serve the export with collection into ``log_dir`` (emptied first), send ``texts``, stop.
+
+    As a well-behaved client, within the endpoint's limits: a text longer than ``max_chars`` is
+    cut to it (some IMDB reviews are), and a request holds at most ``per_request`` texts and
+    ``max_total_chars`` characters (:class:`~coursekit.serving.settings.ServerSettings`)."""
     import shutil
 
     from ..serving.local_server import start_server
+    from ..serving.settings import DEFAULT_SETTINGS
 
     log_dir = Path(log_dir)
     shutil.rmtree(log_dir, ignore_errors=True)
     with start_server(export_dir, collect_dir=log_dir, **server_options) as server:
-        for i in range(0, len(texts), per_request):
-            status, body = server.score({"texts": texts[i:i + per_request]})
+        for batch in _requests(texts, per_request, DEFAULT_SETTINGS.max_chars, DEFAULT_SETTINGS.max_total_chars):
+            status, body = server.score({"texts": batch})
             if status != 200:
                 raise RuntimeError(f"the server answered {status}: {body}")
     return log_dir
+
+
+def _requests(texts: list[str], per_request: int, max_chars: int, max_total: int):
+    """``texts`` (each cut to ``max_chars``) in batches of at most ``per_request`` texts and ``max_total`` characters."""
+    batch, size = [], 0
+    for text in (t[:max_chars] for t in texts):
+        if batch and (len(batch) == per_request or size + len(text) > max_total):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 def run_monitor(log_dir, reference, output) -> dict:
