@@ -69,9 +69,9 @@ def reference_run(tmp_path_factory) -> dict:
 # under pytest-xdist (make test: two workers, a file each at a time) no long file starts last while the
 # other worker idles. The order of the tests within a file stays as written.
 LONGEST_FIRST = (
-    "test_student_walkthrough.py", "test_full_tier.py", "test_browser.py", "test_readme_commands.py",
-    "test_preemption.py", "test_distributed.py", "test_train.py", "test_render.py", "test_run_card.py",
-    "test_export.py",
+    "test_student_walkthrough.py", "test_full_tier.py", "test_preemption.py", "test_train.py",
+    "test_readme_commands.py", "test_distributed.py", "test_browser.py", "test_run_card.py", "test_export.py",
+    "test_render.py",
 )
 
 
