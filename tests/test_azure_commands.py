@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-import deploy_support
 from coursekit.azure import cloud, specs
 from coursekit.azure.redact import mask_id, redact
 from coursekit.azure.workspace import find_config, resolve_workspace, workspace_configured
@@ -124,8 +123,8 @@ def test_plan_prints_validated_specs_and_cost(no_azure_env, capsys):
     assert "List prices as of" in out and "total while everything runs" in out
 
 
-def test_plan_brief_with_model_and_data(no_azure_env, capsys, tmp_path_factory):
-    export = deploy_support.export_dir(tmp_path_factory)
+def test_plan_brief_with_model_and_data(no_azure_env, capsys, offline_export):
+    export = offline_export
     from coursekit.profiles import shop_reviews_path
 
     assert main(["azure", "plan", "--brief", "--model-dir", str(export), "--data", str(shop_reviews_path())]) == 0
@@ -212,9 +211,9 @@ class _Recorder:
         return _Poller(deployment, polls=0)
 
 
-def test_first_deploy_creates_endpoint_and_routes_all_traffic(tmp_path_factory, capsys):
+def test_first_deploy_creates_endpoint_and_routes_all_traffic(offline_export, capsys):
     client = _Recorder({})
-    export = deploy_support.export_dir(tmp_path_factory)
+    export = offline_export
     endpoint = cloud.deploy(client, export, specs.DeploymentOptions(slot="blue"))
     kinds = [kind for kind, _ in client.calls]
     assert kinds == ["model", "environment", "endpoint", "deployment", "endpoint"]
@@ -224,9 +223,9 @@ def test_first_deploy_creates_endpoint_and_routes_all_traffic(tmp_path_factory, 
     assert endpoint.traffic == {"blue": 100}
 
 
-def test_green_deploy_next_to_live_blue_gets_the_requested_share(tmp_path_factory, capsys):
+def test_green_deploy_next_to_live_blue_gets_the_requested_share(offline_export, capsys):
     client = _Recorder({"blue": 100})
-    export = deploy_support.export_dir(tmp_path_factory)
+    export = offline_export
     endpoint = cloud.deploy(client, export, specs.DeploymentOptions(slot="green"), traffic=10)
     assert [k for k, _ in client.calls] == ["model", "environment", "deployment", "endpoint"]
     assert endpoint.traffic == {"blue": 90, "green": 10}

@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_errors_support import (ALIAS_BOMB, GARBAGE, ROOT, error_line, refused, run_cli,
-                                tiny_model, training_rows)  # noqa: F401 - tiny_model is a fixture
+from cli_errors_support import ALIAS_BOMB, GARBAGE, ROOT, error_line, refused, run_cli, training_rows
 
 # --- bad data files ---------------------------------------------------------------------------------------
 # name -> (suffix, content, fragment of the error or None). Every file has at most 4 rows, so even a

@@ -4,8 +4,7 @@ nothing saved before is lost and no temporary file stays behind."""
 from __future__ import annotations
 
 import pytest
-from cli_errors_support import (ROOT, error_line, read_only, refused, run_cli, tiny_model,  # noqa: F401 - fixtures
-                                training_rows)
+from cli_errors_support import ROOT, error_line, read_only, refused, run_cli, training_rows  # noqa: F401 - fixture
 
 from coursekit.cli import main
 

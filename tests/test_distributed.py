@@ -14,16 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.profiles import get_profile
-from coursekit.train import TrainConfig, prepare_splits, train_model
-from shop_slice import CLI_OPTIONS, OPTIONS, SLICE
+from coursekit.train import prepare_splits
+from reference_run import BATCH as GLOBAL_BATCH, CLI_ARGS as ARGS, MAX_LENGTH, SAMPLES
+from shop_slice import OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
-# Tiny but real: 200 reviews (160 train / 20 validation / 20 test), 2 epochs of 10 steps.
-SAMPLES, MAX_LENGTH, EPOCHS, LEARNING_RATE, GLOBAL_BATCH = 200, 48, 2, 2e-4, 16
-ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epochs", str(EPOCHS),
-        "--lr", str(LEARNING_RATE), "--patience", "0", *CLI_OPTIONS]
+# Tiny but real: the reference run's settings (tests/reference_run.py): 200 reviews (160 train /
+# 20 validation / 20 test), 2 epochs of 10 steps, a global batch of 16.
 
 
 def run_torchrun(output, nproc=2):
@@ -91,14 +89,12 @@ def test_metrics_cover_the_whole_split_not_one_shard(ddp_run):
     assert metrics["test"]["loss"] == pytest.approx(loss, abs=0.03)
 
 
-def test_quality_matches_a_single_process_run(ddp_run, tmp_path):
+def test_quality_matches_a_single_process_run(ddp_run, reference_run):
+    """The single-process run is the preemption tests' reference (the same settings, plus an evaluation
+    and a checkpoint every 3 steps, which change what it saves, not how it learns)."""
     out, _ = ddp_run
     ddp = json.loads((out / "metrics.json").read_text())
-    splits = prepare_splits(SLICE, max_samples=SAMPLES, seed=42, **OPTIONS)
-    config = TrainConfig.from_profile(get_profile("offline"), tmp_path / "single", max_length=MAX_LENGTH,
-                                      epochs=EPOCHS, learning_rate=LEARNING_RATE, batch_size=GLOBAL_BATCH,
-                                      early_stopping_patience=0)  # 0 = off (None keeps the default)
-    single = train_model(splits, config).summary
+    single = reference_run
     seen = {name: (run["test"]["accuracy"], run["history"][-1]["eval_loss"])
             for name, run in (("torchrun x2", ddp), ("single process", single))}
     print(seen)

@@ -8,7 +8,6 @@ import pytest
 from coursekit.errors import EvaluationError
 from coursekit.evaluation.predict import Predictions, positive_index, predict
 from coursekit.model_folder import ModelFolder
-from evaluation_helpers import save_untrained_classifier
 
 TEXTS = [
     "Great phone, the battery lasts for days.",
@@ -23,9 +22,9 @@ LABELS = [1, 0, 0, 1, 1, 0, 1]
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    """An untrained 2-class head on the offline MiniLM, saved like a training run saves it."""
-    return save_untrained_classifier(tmp_path_factory.mktemp("untrained-model"))
+def model_dir(offline_classifier):
+    """An untrained 2-class head on the offline MiniLM, saved like a training run saves it (read-only)."""
+    return offline_classifier
 
 
 def _one_by_one(model, tokenizer, texts):

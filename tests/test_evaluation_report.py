@@ -12,7 +12,7 @@ from coursekit.cli import main
 from coursekit.evaluation.predict import Predictions, predict
 from coursekit.evaluation.report import analyse, write_report
 from coursekit.model_folder import load_history
-from evaluation_helpers import save_untrained_classifier, toy_reviews, write_csv
+from evaluation_helpers import toy_reviews, write_csv
 
 HISTORY = [
     {"epoch": 1.0, "step": 10, "train_loss": 0.65, "eval_loss": 0.55, "eval_accuracy": 0.74},
@@ -23,8 +23,9 @@ ALL_PLOTS = {"confusion_matrix.png", "precision_recall.png", "roc.png", "thresho
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    folder = save_untrained_classifier(tmp_path_factory.mktemp("model"))
+def model_dir(offline_classifier, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("model") / "model"
+    shutil.copytree(offline_classifier, folder)  # a copy of the shared untrained classifier: metrics.json is added
     # What `coursekit train` writes beside the model: its metrics.json with the history.
     (folder / "metrics.json").write_text(json.dumps({"history": HISTORY, "test": {}}), encoding="utf-8")
     return folder

@@ -21,13 +21,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory):
-    return deploy_support.classifier_dir(tmp_path_factory)
+def model_dir(offline_classifier):
+    return offline_classifier
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
-    return deploy_support.export_dir(tmp_path_factory)
+def exported(offline_export):
+    return offline_export
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import json
 import shutil
 
 import pytest
-from cli_errors_support import refused, tiny_model  # noqa: F401 - fixture
+from cli_errors_support import refused
 
 from coursekit.defaults import DEFAULT_SEED
 from coursekit.errors import RunCardError

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-import deploy_support
 from shop_slice import export_texts
 from coursekit.cli import main
 from coursekit.monitoring import build_reference, write_reference
@@ -23,8 +22,8 @@ def _send(server, texts, per_request=8):
         assert status == 200, body
 
 
-def test_monitor_alerts_on_the_shifted_stream_only(tmp_path_factory, tmp_path, capsys):
-    exported = deploy_support.export_dir(tmp_path_factory)
+def test_monitor_alerts_on_the_shifted_stream_only(offline_export, tmp_path, capsys):
+    exported = offline_export
     texts = export_texts(1000)[0]  # the shipped export's first 1,000 usable reviews
     reference_texts, normal = texts[:300], texts[300:500]
     shifted = sorted(texts[500:], key=len)[-150:]  # a burst of long reviews: what a new product page brings

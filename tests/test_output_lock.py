@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_errors_support import refused, tiny_model, training_rows  # noqa: F401 - fixture
+from cli_errors_support import refused, training_rows
 
 from coursekit.errors import OutputBusyError
 from coursekit.outputs import LOCK_SUFFIX, output_lock

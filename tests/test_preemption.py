@@ -26,16 +26,14 @@ from coursekit.profiles import get_profile
 from coursekit.train import TrainConfig, prepare_splits, train_model
 from coursekit.train.checkpoints import is_complete_checkpoint, newest_complete_checkpoint
 from coursekit.train.preemption import PREEMPTED_EXIT_CODE
-from shop_slice import CLI_OPTIONS, OPTIONS, SLICE
+from reference_run import BATCH, CLI_ARGS, SAVE_STEPS, STEPS_PER_EPOCH
+from shop_slice import OPTIONS, SLICE
 
 pytestmark = pytest.mark.slow
 
-# 160 training reviews, batch 16: 10 steps per epoch, 2 epochs; a checkpoint every 3 steps.
-SAMPLES, MAX_LENGTH, EPOCHS, LEARNING_RATE, BATCH, SAVE_STEPS = 200, 48, 2, 2e-4, 16, 3
-STEPS_PER_EPOCH = 10
-ARGS = ["--max-samples", str(SAMPLES), "--max-length", str(MAX_LENGTH), "--epochs", str(EPOCHS),
-        "--lr", str(LEARNING_RATE), "--batch-size", str(BATCH), "--save-steps", str(SAVE_STEPS), "--patience", "0",
-        *CLI_OPTIONS]
+# The reference run's settings (tests/reference_run.py): 160 training reviews, batch 16: 10 steps per
+# epoch, 2 epochs; a checkpoint every 3 steps.
+ARGS = [*CLI_ARGS, "--batch-size", str(BATCH), "--save-steps", str(SAVE_STEPS)]
 STEP_LINE = re.compile(r"\| step (\d+) \|")
 
 
@@ -83,7 +81,7 @@ def checkpoint_steps(output):
     return sorted(int(p.name.split("-")[1]) for p in (output / "checkpoints").glob("checkpoint-*"))
 
 
-def test_sigterm_then_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_path):
+def test_sigterm_then_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_path, reference_run):
     out = tmp_path / "model"
 
     # 1. SIGTERM mid-epoch 1, right after the step-3 evaluation: save where it stopped, exit 75.
@@ -121,12 +119,8 @@ def test_sigterm_then_sigkill_then_resume_ends_like_an_uninterrupted_run(tmp_pat
     assert f"resuming from {out / 'checkpoints' / f'checkpoint-{last_saved}'}" in log
     resumed = json.loads((out / "metrics.json").read_text())
 
-    # The same run without interruption, same seed and settings.
-    splits = prepare_splits(SLICE, max_samples=SAMPLES, seed=42, **OPTIONS)
-    config = TrainConfig.from_profile(get_profile("offline"), tmp_path / "reference", max_length=MAX_LENGTH,
-                                      epochs=EPOCHS, learning_rate=LEARNING_RATE, batch_size=BATCH,
-                                      save_steps=SAVE_STEPS, early_stopping_patience=0)  # 0 = off (None keeps the default)
-    reference = train_model(splits, config).summary
+    # The same run without interruption, same seed and settings (trained in this process, once per test run).
+    reference = reference_run
 
     # Same optimizer, scheduler and data order after each restart: the same evaluations at the same steps.
     assert [row["step"] for row in resumed["history"]] == [row["step"] for row in reference["history"]]

@@ -368,13 +368,15 @@ def test_a_model_the_lessons_trained_is_kept_for_the_next_render_without_replaci
     assert [p.name for p in results.iterdir()] == ["notebook-model"]  # no partial copy left
 
 
-def test_lesson_02_loads_a_reused_model_with_its_history_instead_of_training(tmp_path_factory):
-    import deploy_support
+def test_lesson_02_loads_a_reused_model_with_its_history_instead_of_training(offline_classifier, tmp_path):
+    import shutil
+
     from coursekit.profiles import get_profile
     from coursekit.train import TrainConfig
     from coursekit.train.reuse import train_or_reuse
 
-    folder = deploy_support.classifier_dir(tmp_path_factory)
+    folder = tmp_path / "model"
+    shutil.copytree(offline_classifier, folder)  # a copy: metrics.json is written below
     history = [{"epoch": 1.0, "train_loss": 0.6, "eval_loss": 0.4}, {"epoch": 2.0, "train_loss": 0.3, "eval_loss": 0.2}]
     (folder / "metrics.json").write_text(json.dumps({
         "test": {"accuracy": 0.93}, "validation": {"accuracy": 0.95}, "history": history,

@@ -15,7 +15,6 @@ import urllib.request
 import psutil
 import pytest
 
-import deploy_support
 from coursekit.serving.local_server import free_port, start_server
 from coursekit.serving.settings import ServerSettings
 
@@ -23,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
-    return deploy_support.export_dir(tmp_path_factory)
+def exported(offline_export):
+    return offline_export
 
 
 def _port_is_free(port: int) -> bool:

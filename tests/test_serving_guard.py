@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 import pytest
 
-import deploy_support
 from coursekit.serving.http_guard import GuardLimits, PendingRequest, _framing, answer
 from coursekit.serving.local_server import free_port, start_server
 from coursekit.serving.settings import DEFAULT_SETTINGS
@@ -64,8 +63,8 @@ def test_chunked_bodies_and_deadlines():
 
 # --- a real server ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    exported = deploy_support.export_dir(tmp_path_factory)
+def server(offline_export, tmp_path_factory):
+    exported = offline_export
     home = tmp_path_factory.mktemp("guard-home")
     settings = DEFAULT_SETTINGS.with_changes(workers=1, http_threads=2, header_timeout_s=4, max_pending_per_client=64)
     srv = start_server(exported, port=free_port(), settings=settings, log_path=home / "server.log",

@@ -12,8 +12,8 @@ from coursekit.serving import score
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
-    return deploy_support.export_dir(tmp_path_factory)
+def exported(offline_export):
+    return offline_export
 
 
 @pytest.fixture

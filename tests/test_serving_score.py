@@ -17,8 +17,8 @@ from coursekit.serving import score
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
-    return deploy_support.export_dir(tmp_path_factory)
+def exported(offline_export):
+    return offline_export
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_bad_requests_get_400_not_500(scorer, body, status, fragment):
     assert fragment in json.loads(response.get_data())["message"]
 
 
-def test_onnx_probabilities_match_pytorch(scorer, exported, tmp_path_factory):
+def test_onnx_probabilities_match_pytorch(scorer, exported, offline_classifier):
     import numpy as np
     import torch
     from transformers import AutoModelForSequenceClassification
@@ -196,7 +196,7 @@ def test_onnx_probabilities_match_pytorch(scorer, exported, tmp_path_factory):
     texts, _ = deploy_support.sample_texts(16)
     fp32 = score.OnnxSentimentClassifier(exported, "model.onnx")
     got = fp32.logits(texts)
-    model = AutoModelForSequenceClassification.from_pretrained(deploy_support.classifier_dir(tmp_path_factory)).eval()
+    model = AutoModelForSequenceClassification.from_pretrained(offline_classifier).eval()
     from transformers import AutoTokenizer
 
     batch = encode(AutoTokenizer.from_pretrained(exported), [clean_text(t) for t in texts], 64)

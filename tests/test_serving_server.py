@@ -11,7 +11,6 @@ import urllib.request
 import psutil
 import pytest
 
-import deploy_support
 from coursekit.errors import ServingError
 from coursekit.serving.inference_server import exposure_warning, is_loopback
 from coursekit.serving.local_server import free_port, resolve_export_dir, start_server
@@ -21,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
-    return deploy_support.export_dir(tmp_path_factory)
+def exported(offline_export):
+    return offline_export
 
 
 # one worker with four threads: what one slow client holds is a thread, not the worker
@@ -160,10 +159,10 @@ def test_a_normal_start_logs_no_traceback(server):
     assert "Worker with pid" in log and "Traceback" not in log, log[-3000:]
 
 
-def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
+def test_resolve_export_dir(exported, offline_classifier, tmp_path):
     assert resolve_export_dir(exported) == exported
     trained = tmp_path / "trained"
-    shutil.copytree(deploy_support.classifier_dir(tmp_path_factory), trained)
+    shutil.copytree(offline_classifier, trained)
     shutil.copytree(exported, trained / "onnx")  # copied after the weights: up to date, no re-export
     assert resolve_export_dir(trained) == trained / "onnx"
     with pytest.raises(ServingError, match="neither an exported model"):
@@ -172,13 +171,13 @@ def test_resolve_export_dir(exported, tmp_path_factory, tmp_path):
         start_server(trained, wait=False)
 
 
-def test_a_trained_model_is_served_as_its_run_card_says(tmp_path_factory, tmp_path):
+def test_a_trained_model_is_served_as_its_run_card_says(offline_classifier, tmp_path):
     """`coursekit serve MODEL` exports with the run card's max length and cleaning, once."""
     from coursekit.model_folder import RunCard, model_fingerprint, write_run_card
     from coursekit.serving import score
 
     trained = tmp_path / "trained"
-    shutil.copytree(deploy_support.classifier_dir(tmp_path_factory), trained)
+    shutil.copytree(offline_classifier, trained)
     cleaning = {"strip_html": True, "remove_urls": True, "normalize_unicode": True, "remove_special": False,
                 "lowercase": True}
     write_run_card(trained, RunCard(tier="offline", base_model="minilm", max_length=32, labels=["NEGATIVE", "POSITIVE"],

@@ -32,6 +32,18 @@ def quick_config(tmp_path, **kw):
     return TrainConfig.from_profile(get_profile("offline"), tmp_path / "run", **base)
 
 
+@pytest.fixture(scope="module")
+def six_steps(small_splits, tmp_path_factory):
+    """One uninterrupted 6-step run (an evaluation every 2 steps) and what it printed; read by two tests."""
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        result = train_model(small_splits, quick_config(tmp_path_factory.mktemp("six-steps"), max_steps=6))
+    return result, printed.getvalue()
+
+
 def test_metric_modules_match_scikit_learn():
     rng = np.random.default_rng(0)
     refs, preds = rng.integers(0, 2, 200).tolist(), rng.integers(0, 2, 200).tolist()
@@ -81,8 +93,8 @@ class StopAtStep(TrainerCallback):
             raise KeyboardInterrupt("simulated crash")
 
 
-def test_resume_continues_from_the_last_checkpoint(tmp_path, small_splits, capsys):
-    reference = train_model(small_splits, quick_config(tmp_path / "a", max_steps=6))
+def test_resume_continues_from_the_last_checkpoint(tmp_path, small_splits, six_steps, capsys):
+    reference, _ = six_steps  # the same run, uninterrupted
     config = quick_config(tmp_path / "b", max_steps=6)
     trainer, _ = build_trainer(small_splits, config, callbacks=[StopAtStep(3)])
     with pytest.raises(KeyboardInterrupt):
@@ -141,10 +153,10 @@ def test_demo_runs_offline_end_to_end(tmp_path):
     assert metrics["validation"]["f1_macro"] > 0.55
 
 
-def test_history_keeps_each_epochs_own_validation_scores(tmp_path, small_splits, capsys):
+def test_history_keeps_each_epochs_own_validation_scores(six_steps):
     # The best model is re-evaluated after training at the last step; that must not overwrite
     # the last epoch's own row of the history.
-    result = train_model(small_splits, quick_config(tmp_path, max_steps=6, save_steps=2))
-    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
+    result, out = six_steps
+    printed = [line for line in out.splitlines() if line.startswith("epoch ")]
     printed_losses = [float(line.split("validation loss ")[1].split(" |")[0]) for line in printed]
     assert [round(row["eval_loss"], 4) for row in result.history] == printed_losses
