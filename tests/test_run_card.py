@@ -152,7 +152,10 @@ def test_an_unknown_tier_is_a_one_line_error(tmp_path):
 def test_the_run_says_which_epoch_it_kept(trained):
     _, stdout = trained
     assert "kept the model of epoch" in stdout and "disk:" in stdout
-    assert "advice:" in stdout  # 48 training reviews: the run says what to try
+    # 48 training reviews, 2 steps at the assignment's 2e-5: the summary ends with the verdict and the options
+    tail = stdout.strip().splitlines()[-2:]
+    assert tail[0].startswith("verdict: under-trained: ") and "advice:" in tail[1]
+    assert "--learning-rate 0.0001" in tail[1]
 
 
 def test_reviews_outside_the_sample_are_the_held_out_set(trained, tmp_path):

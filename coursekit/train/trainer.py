@@ -129,7 +129,8 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     state = trainer.state
     outcome = describe_outcome(history, state.best_global_step, config, len(splits["train"]),
                                state.global_step, state.max_steps)
-    validation = _strip_prefix(trainer.evaluate(encoded["validation"], metric_key_prefix="eval"), "eval")
+    validation, verdict = _validation_verdict(trainer, encoded["validation"], history, config)
+    outcome["verdict"] = verdict.to_dict()
     test = None
     if "test" in encoded:
         test = _strip_prefix(trainer.evaluate(encoded["test"], metric_key_prefix="test"), "test")
@@ -153,6 +154,25 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
         write_metrics(out, result.summary)
     trainer.accelerator.wait_for_everyone()
     return result
+
+
+def _validation_verdict(trainer, validation_set, history: list[dict], config: TrainConfig):
+    """(validation scores, :class:`~coursekit.train.verdict.Verdict`): the best model's predictions on the
+    validation split, scored once and judged (did it learn, or are its answers bunched near 0.5?)."""
+    import numpy as np
+
+    from .verdict import confidence_facts, judge_training
+
+    predicted = trainer.predict(validation_set, metric_key_prefix="eval")
+    logits = predicted.predictions[0] if isinstance(predicted.predictions, tuple) else predicted.predictions
+    logits = np.asarray(logits, dtype=np.float64)
+    facts = {}
+    if logits.ndim == 2 and logits.shape[1] == 2:
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        facts = confidence_facts((shifted[:, 1] / shifted.sum(axis=1)).tolist(), predicted.label_ids)
+    validation = _strip_prefix(predicted.metrics, "eval")
+    return validation, judge_training(history, validation, confidence=facts, learning_rate=config.learning_rate,
+                                      epochs=config.epochs)
 
 
 def _fit(splits, config: TrainConfig, trainer=None):
