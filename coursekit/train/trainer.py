@@ -103,12 +103,12 @@ def use_tidy_output(trainer, show_progress: bool) -> None:
     """One readable line per evaluation; in a terminal a progress bar without raw log dictionaries."""
     from transformers import PrinterCallback, ProgressCallback
 
-    from .callbacks import EvaluationPrinter, TidyProgressCallback
+    from .callbacks import EvaluationPrinter, PipedProgress, TidyProgressCallback
 
-    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter):
+    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter, PipedProgress):
         trainer.remove_callback(callback)
-    if show_progress:
-        trainer.add_callback(TidyProgressCallback())
+    # In a terminal a bar; elsewhere (a pipe, a log, a notebook) a line at least every 30 s.
+    trainer.add_callback(TidyProgressCallback() if show_progress else PipedProgress())
     trainer.add_callback(EvaluationPrinter())
 
 
@@ -200,9 +200,19 @@ def _fit(splits, config: TrainConfig, trainer=None):
         trainer.train(resume_from_checkpoint=resume_from)
     finally:
         sigterm.uninstall()
+        _stop_heartbeats(trainer)
     if sigterm.received:
         raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
     return trainer, encoded, runtime.total
+
+
+def _stop_heartbeats(trainer) -> None:
+    """End the progress lines' thread also when training raised (on_train_end is not called then)."""
+    from .callbacks import PipedProgress
+
+    for callback in getattr(getattr(trainer, "callback_handler", None), "callbacks", []):
+        if isinstance(callback, PipedProgress):
+            callback.stop()
 
 
 def _history(trainer):
