@@ -21,7 +21,7 @@ RISING = 0.05  # validation loss 5% above its lowest at the end, while training 
 BUNCHED = 0.75  # mean confidence (probability of the predicted class) below this: bunched near 0.5
 NEAR_CHANCE = 0.10  # macro-F1 within this of chance (the better of "always the majority" and a coin flip)
 NO_MINORITY = 0.10  # minority-class F1 below this: the model (almost) never names the minority class
-# The course's small-data settings (measured in benchmarks/small_data.json; lesson 02, section 10).
+# The course's small-data settings (measured in benchmarks/results/small_data.json; lesson 02, section 10).
 SMALL_DATA = {"learning_rate": 1e-4, "epochs": 5}
 
 OPTION_NAMES = {  # setting -> (command line, notebook)
