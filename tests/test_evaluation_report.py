@@ -180,3 +180,13 @@ def test_the_report_fits_a_1200_px_page_in_chromium(tmp_path):
         finally:
             browser.close()
     assert width <= 1200 and overflowing == 0
+
+
+def test_the_page_names_files_by_name_whatever_the_caller_passed(tmp_path):
+    """Lesson 03 passes the data's full path; the page shows its name only."""
+    analysis = analyse(toy_predictions(40), n_bootstrap=0)
+    written = write_report(analysis, tmp_path / "r", model_info={"base_model": "/opt/venv/site-packages/minilm"},
+                           data_info={"data": "/home/someone/reviews.csv"})
+    page = written["html"].read_text()
+    assert "/opt/venv" not in page and "/home/someone" not in page
+    assert "<td>minilm</td>" in page and "<td>reviews.csv</td>" in page

@@ -118,10 +118,15 @@ FIELD_NAMES = {
 
 
 def friendly_fields(values: dict) -> list[tuple[str, object]]:
-    """``values`` (the model's or the data's facts) as (label, value) rows; numbers with thousands separators."""
+    """``values`` (the model's or the data's facts) as (label, value) rows; numbers with thousands separators,
+    a file or folder by its name (a page that travels shows no machine path)."""
+    from pathlib import PurePath
+
     rows = []
     for key, value in values.items():
-        if isinstance(value, bool):
+        if isinstance(value, str) and PurePath(value).is_absolute():
+            value = PurePath(value).name
+        elif isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, int):
             value = f"{value:,}"
