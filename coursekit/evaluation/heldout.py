@@ -36,7 +36,7 @@ def heldout_reviews(model_dir, n: int | None = None, seed: int = DEFAULT_SEED):
         raise RunCardError(f"{card.data_source}: changed since {model_dir} was trained; retrain it")
     rest, _ = prepare_dataset(card.data_source, data.get("text_column"), data.get("label_column"), card.clean,
                               data["max_samples"], card.seed, data.get("has_header", True),
-                              label_map=data.get("label_map") or None, cleaning=card.cleaning_config(),
+                              label_map=data.get("label_map") or None, cleaning=card.cleaning_config,
                               verbose=False, outside=True)
     used = {row for part in ("train", "validation", "test") if part in card.split for row in card.rows(part)}
     if used & set(rest["row"]):
