@@ -72,3 +72,13 @@ def test_the_verdict_survives_the_run_card_and_speaks_notebook_terms_in_the_less
     assert "Verdict: still improving" in describe_training(bare) and "num_train_epochs=6" in describe_training(bare)
     learned = SimpleNamespace(history=FALLING[:1], validation_metrics={"f1_macro": 0.91}, summary={})
     assert "TrainingArguments" not in describe_training(learned)
+
+
+def test_a_last_small_step_down_is_not_still_improving():
+    """The demo's run (measured): validation loss 0.0955 -> 0.0900 at the last epoch, macro-F1 0.92: learned."""
+    demo = [{"step": 15 * i, "train_loss": t, "eval_loss": v}
+            for i, (t, v) in enumerate([(0.46, 0.3208), (0.32, 0.1657), (0.19, 0.1093), (0.12, 0.0955), (0.07, 0.09)], 1)]
+    sure = confidence_facts([0.03, 0.98, 0.99, 0.97, 0.9], [0, 1, 1, 1, 1])
+    verdict = judge_training(demo, {"f1_macro": 0.9191, "f1_negative": 0.857}, confidence=sure,
+                             learning_rate=1e-4, epochs=5)
+    assert verdict.kind == "learned" and verdict_lines(verdict) == ["verdict: learned"]
