@@ -43,8 +43,9 @@ def measure(model: Path, timeout: int) -> dict:
             lines.append(line.rstrip("\n"))
         code = proc.wait(timeout=timeout)
         wall = time.monotonic() - started
+        root = str(Path(__file__).resolve().parents[1]) + "/"
         lines = [line.replace(str(model.resolve()), "MODEL").replace(str(model), "MODEL").replace(tmp, "TMP")
-                 for line in lines]  # no machine paths in the committed figures
+                 .replace(root, "") for line in lines]  # no machine paths in the committed figures
     gaps = [b - a for a, b in zip([0.0, *stamps], [*stamps, wall])]
     lessons = {m.group(1): float(m.group(2)) for m in map(RENDERED.match, lines) if m}
     return {"returncode": code, "wall_s": round(wall, 1), "lessons_s": lessons, "lines": len(lines),
