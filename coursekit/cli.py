@@ -81,12 +81,24 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a clear one-line error for the user
+        exc = _named_extra(exc)
         known = getattr(exc, "user_facing", False)
         message = str(exc) if known else file_system_message(exc)
         if message is None or (not known and os.environ.get(TRACEBACK_ENV)):
             raise
         print(f"coursekit {args.command}: error: {message}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)  # 2, or e.g. 75 after a preemption checkpoint
+
+
+def _named_extra(exc: Exception) -> Exception:
+    """A module of an optional extra that is missing becomes the one line naming ``coursekit[EXTRA]``."""
+    from .errors import MissingExtra, extra_for_module
+
+    extra = extra_for_module(exc.name) if isinstance(exc, ModuleNotFoundError) else None
+    if extra is None:
+        return exc
+    return MissingExtra(f"needs the module {exc.name}, which plain `pip install coursekit` leaves out: "
+                        f"pip install 'coursekit[{extra}]'")
 
 
 # Set to 1 to see the traceback behind a one-line file-system error (for bug reports).

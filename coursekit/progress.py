@@ -116,3 +116,47 @@ class StepProgress(NoProgress):
 
     def _line(self, text: str) -> None:
         print(f"{self.prefix}: {text}" if self.prefix else text, file=self.stream, flush=True)
+
+
+INTERVAL_ENV = "COURSEKIT_PROGRESS_S"  # seconds between progress lines without a terminal (tests set it small)
+DEFAULT_INTERVAL_S = 30.0
+
+
+def progress_interval(default: float = DEFAULT_INTERVAL_S) -> float:
+    """Seconds between progress lines in a pipe or log: ``$COURSEKIT_PROGRESS_S`` if it is a positive
+    number, else ``default`` (30 s: nothing long stays silent for longer)."""
+    try:
+        value = float(os.environ.get(INTERVAL_ENV, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+class Heartbeat:
+    """Calls ``tick()`` from a daemon thread several times per ``interval_s`` until :meth:`stop`;
+    ``tick`` decides itself whether a line is due (so a fake clock can drive it in tests)."""
+
+    def __init__(self, tick, interval_s: float):
+        self.tick, self.interval_s = tick, interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(min(self.interval_s / 4, 5.0)):
+            self.tick()
+
+
+def minutes(seconds: float) -> str:
+    """``seconds`` as m:ss (h:mm:ss from an hour)."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"

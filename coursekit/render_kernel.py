@@ -78,33 +78,55 @@ def _release_student_quizzes(target: Path) -> Path | None:
 
 
 class CellProgress:
-    """A tqdm bar over a notebook's code cells in a terminal; otherwise one line when a
-    notebook starts and one when it ends (CI logs, pipes)."""
+    """A tqdm bar over a notebook's code cells in a terminal; otherwise (CI logs, pipes) a line when a
+    notebook starts and, at least every ``interval_s`` seconds (30, ``$COURSEKIT_PROGRESS_S``), one naming
+    the lesson, the cell it runs (number and first line) and the time spent in the cell and the lesson."""
 
-    def __init__(self, name: str, cells: int, bar: bool | None = None, log=print):
-        from coursekit.progress import progress_enabled
+    def __init__(self, name: str, cells: int, bar: bool | None = None, log=print, interval_s: float | None = None,
+                 clock=time.perf_counter, thread: bool = True):
+        from coursekit.progress import Heartbeat, progress_enabled, progress_interval
 
-        self.name, self.cells, self.log = name, cells, log
-        self.started = time.perf_counter()
-        self.bar = None
+        self.name, self.cells, self.log, self.clock = name, cells, log, clock
+        self.interval_s = progress_interval() if interval_s is None else interval_s
+        self.started = self.last = self.cell_began = clock()
+        self.cell, self.first_line = 0, ""
+        self.bar, self._beat = None, None
         if progress_enabled() if bar is None else bar:
             from tqdm.auto import tqdm
 
             self.bar = tqdm(total=cells, desc=name, unit="cell", file=sys.stderr, dynamic_ncols=True)
         elif log:
             log(f"render: {name}: running {cells} code cells")
+            if thread:
+                self._beat = Heartbeat(self.tick, self.interval_s).start()
 
     def cell_started(self, cell=None, cell_index=None, **_):
+        self.cell += 1
+        self.cell_began = self.clock()
+        self.first_line = next((line.strip() for line in (cell.source if cell is not None else "").splitlines()
+                                if line.strip()), "")
         if self.bar is not None and cell is not None:
-            first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
-            self.bar.set_postfix_str(f"cell {cell_index}: {first[:40]}", refresh=True)
+            self.bar.set_postfix_str(f"cell {self.cell}: {self.first_line[:40]}", refresh=True)
 
     def cell_done(self, **_):
         if self.bar is not None:
             self.bar.update(1)
 
+    def tick(self) -> None:
+        """Log where the lesson is when ``interval_s`` has passed since the last line."""
+        from coursekit.progress import minutes
+
+        now = self.clock()
+        if self.bar is not None or not self.log or now - self.last < self.interval_s:
+            return
+        self.last = now
+        self.log(f"render: {self.name}: cell {self.cell}/{self.cells} running for {minutes(now - self.cell_began)} "
+                 f"({self.first_line[:50]}), {minutes(now - self.started)} into the lesson")
+
     def close(self) -> float:
-        seconds = time.perf_counter() - self.started
+        if self._beat is not None:
+            self._beat.stop()
+        seconds = self.clock() - self.started
         if self.bar is not None:
             self.bar.close()
         return seconds

@@ -91,6 +91,38 @@ def test_cli_evaluate_writes_report(model_dir, tmp_path, capsys):
     assert payload["data"]["rows_evaluated"] == len(rows) and len(payload["data"]["sha256"]) == 64
     assert payload["model"]["parameters"] > 20_000_000
     assert {p.name for p in out.glob("*.png")} == ALL_PLOTS
+    # For a manager (issue 23.8): a summary in words first, friendly names, no machine path, 1200 px wide.
+    page = (out / "report.html").read_text()
+    assert page.index("In short") < page.index("<h2>Metrics")
+    assert f"misses {payload['metrics']['confusion_matrix'][0][1]}, who would go unnoticed" in page
+    assert str(tmp_path) not in page and str(tmp_path) not in (out / "metrics.json").read_text()
+    assert "/site-packages/" not in page and payload["data"]["file"] == "reviews.csv"
+    for raw in ("eval_loss", "train_loss", "accuracy_low", "f1_macro_gap", "n_negative", "p_positive"):
+        assert raw not in page
+    assert "Validation loss" in page and "Unhappy found (recall)" in page and "Model said" in page
+    assert "max-width: 1150px" in page and "overflow-wrap: anywhere" in page
+    import re
+
+    for table in re.findall(r"<table.*?</table>", page, flags=re.S):  # narrow enough for 1200 px
+        header = re.search(r"<thead>.*?</thead>", table, flags=re.S)
+        assert header is None or len(re.findall(r"<th[ >]", header.group(0))) <= 8
+
+
+def test_the_summary_paragraph_says_what_the_model_gets_right_and_wrong():
+    from coursekit.evaluation.report_text import summary_paragraph
+
+    # 100 reviews, 12 unhappy: 9 found, 3 missed; 4 of the 88 happy ones called unhappy
+    metrics = {"n": 100, "n_positive": 88, "accuracy": 0.93, "f1_macro": 0.85,
+               "confusion_matrix": [[9, 3], [4, 84]]}
+    text = summary_paragraph(metrics)
+    assert "12 from unhappy customers, 88 from happy ones" in text and "labels 93% correctly" in text
+    assert "would already score 88%" in text
+    assert "finds 9 of the 12 unhappy customers (75%) and misses 3" in text
+    assert "right 69% of the time" in text and "calls 4 of the 88 happy customers unhappy (5%)" in text
+    assert text.endswith("a useful model; check the mistakes below before relying on it.")
+    always_happy = {**metrics, "accuracy": 0.88, "f1_macro": 0.468, "confusion_matrix": [[0, 12], [0, 88]]}
+    assert "not ready to use" in summary_paragraph(always_happy)
+    assert "right" not in summary_paragraph(always_happy).split("misses 12")[1].split("Overall")[0]
 
 
 def test_cli_bad_input_keeps_earlier_report(model_dir, tmp_path, capsys):
@@ -121,3 +153,41 @@ def test_cli_slices_by_named_column_on_test_split(model_dir, tmp_path):
     assert payload["metrics"]["n"] == 6  # the 10% test part of the seeded 80/10/10 split
     assert {row["column"] for row in payload["slices"]} == {"overall", "domain"}
     assert "ci" not in payload["metrics"]
+
+
+@pytest.mark.browser
+def test_the_report_fits_a_1200_px_page_in_chromium(tmp_path):
+    """Issue 23.8: the training history (with every column the Trainer logs) and long reviews ran off the page."""
+    from playwright.sync_api import sync_playwright
+
+    from browser.chromium import launch, require_chromium
+
+    chromium = require_chromium()
+    logged = [{**row, "eval_runtime": 1.23, "eval_samples_per_second": 400.5, "eval_steps_per_second": 7.1,
+               "eval_f1_macro": 0.71, "eval_precision_negative": 0.5, "eval_recall_negative": 0.4,
+               "eval_f1_negative": 0.44, "eval_precision": 0.9, "eval_recall": 0.93, "eval_f1": 0.91} for row in HISTORY]
+    predictions = toy_predictions()
+    predictions.texts[:] = ["x" * 250 + " " + text for text in predictions.texts]  # long unbroken words
+    written = write_report(analyse(predictions, history=logged, n_bootstrap=20), tmp_path / "report",
+                           model_info={"folder": "m", "model_fingerprint": "sha256:" + "f" * 64}, data_info={})
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(written["html"].as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            overflowing = page.evaluate("[...document.querySelectorAll('.wide')].filter(e => e.scrollWidth > "
+                                        "e.clientWidth + 1).length")
+        finally:
+            browser.close()
+    assert width <= 1200 and overflowing == 0
+
+
+def test_the_page_names_files_by_name_whatever_the_caller_passed(tmp_path):
+    """Lesson 03 passes the data's full path; the page shows its name only."""
+    analysis = analyse(toy_predictions(40), n_bootstrap=0)
+    written = write_report(analysis, tmp_path / "r", model_info={"base_model": "/opt/venv/site-packages/minilm"},
+                           data_info={"data": "/home/someone/reviews.csv"})
+    page = written["html"].read_text()
+    assert "/opt/venv" not in page and "/home/someone" not in page
+    assert "<td>minilm</td>" in page and "<td>reviews.csv</td>" in page

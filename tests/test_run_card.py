@@ -23,7 +23,8 @@ TRAIN = ["--no-clean", "--max-length", "64", "--seed", "0", "--max-samples", "60
 
 
 def cli(*argv, check=True):
-    env = dict(os.environ, CI="true", OMP_NUM_THREADS="1")
+    # COURSEKIT_PROGRESS_S: the piped run's progress line every 0.05 s instead of every 30 s
+    env = dict(os.environ, CI="true", OMP_NUM_THREADS="1", COURSEKIT_PROGRESS_S="0.05")
     proc = subprocess.run([sys.executable, "-m", "coursekit.cli", *argv], capture_output=True, text=True, env=env)
     if check:
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
@@ -152,7 +153,18 @@ def test_an_unknown_tier_is_a_one_line_error(tmp_path):
 def test_the_run_says_which_epoch_it_kept(trained):
     _, stdout = trained
     assert "kept the model of epoch" in stdout and "disk:" in stdout
-    assert "advice:" in stdout  # 48 training reviews: the run says what to try
+    # 48 training reviews, 2 steps at the assignment's 2e-5: the summary ends with the verdict and the options
+    tail = stdout.strip().splitlines()[-2:]
+    assert tail[0].startswith("verdict: under-trained: ") and "advice:" in tail[1]
+    assert "--learning-rate 0.0001" in tail[1]
+
+
+def test_piped_training_prints_progress_lines(trained):
+    """Issue 23.5: without a terminal, a progress line at least every interval (30 s; 0.05 s here)."""
+    _, stdout = trained
+    progress = [line for line in stdout.splitlines() if line.startswith(("training: step", "evaluating on"))]
+    assert progress and all("/2 (epoch" in line and "elapsed" in line for line in progress)
+    assert "it/s" not in stdout  # and no progress bar
 
 
 def test_reviews_outside_the_sample_are_the_held_out_set(trained, tmp_path):

@@ -177,7 +177,7 @@ def _evaluate(args, model_dir: Path, output: Path) -> int:
 def _model_info(folder, model, max_length: int) -> dict:
     return {
         "folder": folder.path.name,
-        "base_model": folder.base_model,
+        "base_model": folder.card.base_model_name if folder.card else folder.base_model,  # a name, never a path
         "architecture": (getattr(model.config, "architectures", None) or [type(model).__name__])[0],
         "parameters": int(sum(p.numel() for p in model.parameters())),
         "max_length": max_length,
@@ -190,6 +190,9 @@ def _data_info(args, folder, part: str, rows: int, note: str) -> dict:
     from coursekit.evaluation.report import describe_file
 
     source = args.data or folder.card.data_source
+    for path in sorted({str(source), str(Path(str(source)).resolve()), str(folder.path), str(folder.path.resolve())},
+                       key=len, reverse=True):  # the report travels: files and folders by name, no machine path
+        note = note.replace(path, Path(path).name)
     return {
         **(describe_file(source) if Path(str(source)).is_file() else {"data": str(source)}),
         "split": part,

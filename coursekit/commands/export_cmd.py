@@ -125,9 +125,11 @@ def _check_options(args) -> tuple[int, ...]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..errors import ExportError
+    from ..errors import ExportError, require_extra
     from ..model_folder import ModelFolder
     from ..outputs import check_can_write, output_lock
+
+    require_extra("export", "coursekit export")  # before anything is read
 
     batch_sizes = _check_options(args)
     folder = ModelFolder(args.model_dir).check_files(ExportError, tokenizer_json=True)

@@ -60,7 +60,10 @@ def _sigterm_unwinds():
 
 
 def run_render(args: argparse.Namespace) -> int:
+    from ..errors import require_extra
     from ..profiles import resolve_profile_name
+
+    require_extra("notebooks", "coursekit render")
     from coursekit.render import render_lessons
 
     if args.model is not None and args.retrain:

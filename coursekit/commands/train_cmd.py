@@ -111,3 +111,8 @@ def print_summary(result) -> None:
         print("test split (scored once, after model selection on validation): " + describe_scores(test))
     print(f"model, tokenizer and run card saved in {Path(result.output_dir).resolve()}")
     print(f"metrics: {Path(result.output_dir).resolve() / 'metrics.json'}")
+    verdict = (result.summary.get("outcome") or {}).get("verdict")
+    if verdict:  # last, where it is seen: did the model learn, and what to change if not
+        from ..train.verdict import Verdict, verdict_lines
+
+        print("\n".join(verdict_lines(Verdict.from_dict(verdict))))

@@ -77,10 +77,10 @@ def analyse(
 
 
 def describe_file(path) -> dict:
-    """Path, size and SHA-256 of a data file (what the report says it evaluated on)."""
+    """Name, size and SHA-256 of a data file (what the report says it evaluated on)."""
     path = Path(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"path": str(path.resolve()), "bytes": path.stat().st_size, "sha256": digest}
+    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest}  # no machine path: reports travel
 
 
 def _jsonable(value):
@@ -137,9 +137,8 @@ def _table(frame, float_format="{:.3f}".format) -> str:
 
 
 def render_html(analysis: Analysis, payload: dict, pngs: dict[str, bytes]) -> str:
-    """A self-contained one-page HTML report (plots embedded as PNG data URIs)."""
-    import pandas as pd
-
+    """A self-contained one-page HTML report (plots embedded as PNG data URIs) that fits a 1200-px page:
+    a summary paragraph first, then the figures with friendly names (every figure is in metrics.json)."""
     m = analysis.metrics
     rows = [
         ("Accuracy", format_ci(m, "accuracy")),
@@ -160,19 +159,23 @@ def render_html(analysis: Analysis, payload: dict, pngs: dict[str, bytes]) -> st
     if "ci" in m:
         rows.append(("Intervals", f"{m['ci']['confidence']:.0%} percentile bootstrap, "
                                   f"{m['ci']['n_resamples']} resamples, seed {m['ci']['seed']}"))
-    slices = analysis.slices.drop(columns=["precision", "recall"])
+    from coursekit.evaluation.report_text import (friendly_fields, friendly_history, friendly_mistakes,
+                                                  friendly_slices, summary_paragraph)
+
     mistakes = analysis.mistakes.copy()
     if not mistakes.empty:
         mistakes["text"] = [t if len(t) <= 300 else t[:297] + "..." for t in mistakes["text"]]
+    history = friendly_history(analysis.history)
     template = _environment().get_template("report.html.j2")
     return template.render(
         created=payload["created"], version=payload["coursekit_version"], n=m["n"], n_positive=m["n_positive"],
-        model=payload["model"], data=payload["data"], summary=rows,
+        paragraph=summary_paragraph(m, analysis.slices),
+        model=friendly_fields(payload["model"]), data=friendly_fields(payload["data"]), summary=rows,
         figures=[{"name": name, "title": title, "png": base64.b64encode(pngs[name]).decode("ascii")}
                  for name, (title, _) in analysis.figures.items()],
-        slices_table=_table(slices),
-        mistakes_table=_table(mistakes) if not mistakes.empty else "",
-        history_table=_table(pd.DataFrame(analysis.history)) if analysis.history else "",
+        slices_table=_table(friendly_slices(analysis.slices)),
+        mistakes_table=_table(friendly_mistakes(mistakes)) if not mistakes.empty else "",
+        history_table=_table(history, "{:.4f}".format) if history is not None else "",
     )
 
 

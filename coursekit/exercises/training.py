@@ -209,8 +209,12 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
 
 
 def describe_training(result) -> str:
-    """What a run's validation history shows, in one sentence (computed, never typed)."""
+    """What a run's validation history shows, in a sentence or two (computed, never typed), with the
+    verdict of :func:`coursekit.train.verdict.judge_training` and, when validation is near chance or
+    still improving, the ``TrainingArguments`` to change."""
     import math
+
+    from coursekit.train.verdict import Verdict, judge_training
 
     history = [row for row in result.history if "eval_loss" in row]
     steps = history[-1].get("step") if history else None
@@ -218,14 +222,31 @@ def describe_training(result) -> str:
     scores = result.validation_metrics
     name, score = ("macro-F1", scores["f1_macro"]) if "f1_macro" in scores else ("accuracy", scores.get("accuracy"))
     score = float("nan") if score is None else score
+    summary = getattr(result, "summary", None) or {}
+    stored = (summary.get("outcome") or {}).get("verdict")
+    settings = summary.get("hyperparameters") or {}
+    verdict = Verdict.from_dict(stored) if stored else judge_training(
+        history, scores, learning_rate=settings.get("learning_rate"), epochs=settings.get("epochs"))
     if not history:
-        return f"no evaluation was logged; validation {name} {score:.3f}"
+        return f"no evaluation was logged; validation {name} {score:.3f}. {_verdict_sentence(verdict)}"
     first, last = history[0]["eval_loss"], min(row["eval_loss"] for row in history)
-    flat = abs(first - last) < 0.02
-    verdict = ("no better than always answering one class" if score < 0.6 else "barely better than that"
-               if score < 0.75 else "a model that has learned")
     extra = (f", accuracy {scores['accuracy']:.3f}, negative-class recall {scores['recall_negative']:.3f}"
              if name == "macro-F1" and "recall_negative" in scores else "")
-    return (f"{steps} optimizer steps; validation loss {first:.3f} after the first epoch, lowest {last:.3f} "
-            f"({'flat: the model barely moved' if flat else 'falling'}; {math.log(2):.3f} is a coin flip's); "
-            f"validation {name} {score:.3f}{extra}: {verdict}.")
+    return (f"{steps} optimizer steps; validation loss {first:.3f} after the first evaluation, lowest {last:.3f} "
+            f"({math.log(2):.3f} is a coin flip's); validation {name} {score:.3f}{extra}. "
+            f"{_verdict_sentence(verdict)}")
+
+
+def _verdict_sentence(verdict) -> str:
+    """The verdict in the notebook's terms: the TrainingArguments to change, only when it has not learned enough."""
+    why = "; ".join(verdict.reasons)
+    if verdict.kind == "under-trained":
+        return (f"Verdict: under-trained ({why}). Train again with {verdict.advice('notebook')}."
+                if verdict.changes else f"Verdict: under-trained ({why}). Train longer or on more data.")
+    if verdict.kind == "still improving":
+        more = f" More epochs would likely help: {verdict.advice('notebook')}." if verdict.changes else ""
+        return f"Verdict: still improving ({why}).{more}"
+    if verdict.kind == "overfitting":
+        return (f"Verdict: overfitting ({why}); the model kept is the one of the lowest validation loss, "
+                "so the later epochs changed nothing you use.")
+    return "Verdict: a model that has learned" + (f" ({why})." if why else ".")

@@ -99,6 +99,9 @@ def export_onnx(
     default, quantizes every product. ``progress`` (a :class:`~coursekit.progress.StepProgress`)
     announces each step; silent by default. ``manifest_extra`` is added to ``export.json``.
     """
+    from ..errors import require_extra
+
+    require_extra("export", "exporting to ONNX")  # torch.onnx names no extra when onnx is missing
     model_dir = check_model_dir(model_dir)
     max_length = int(max_length or FOREIGN_MAX_LENGTH)
     if max_length < 2:

@@ -222,9 +222,12 @@ def start_server(export_dir: str | os.PathLike, *, port: int | None = None, host
     itself when it exits). A host other than loopback prints a plain warning: the local
     server has no authentication.
     """
+    from ..errors import require_extra
     from ..model_folder import is_export_dir
     from .export_dir import model_file
 
+    require_extra("export", "the local scoring server", ("onnxruntime",))
+    require_extra("azure", "the local scoring server (Azure ML's inference server)", ("azureml_inference_server_http",))
     export_dir = Path(export_dir)
     if not is_export_dir(export_dir):
         raise ServingError(f"{export_dir}: not an exported model folder (export.json + model.onnx); "

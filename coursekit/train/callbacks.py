@@ -47,6 +47,68 @@ class EvaluationPrinter(TrainerCallback):
         _write(" | ".join(parts))
 
 
+class PipedProgress(TrainerCallback):
+    """Without a progress bar (a pipe, a CI log, a notebook): a line at least every ``interval_s``
+    seconds (default 30, ``$COURSEKIT_PROGRESS_S``) with the step, the epoch, the time spent and
+    an estimate of the time left, from a heartbeat thread, so a long step or evaluation is not silent."""
+
+    def __init__(self, interval_s: float | None = None, write=None, clock=time.monotonic, thread: bool = True):
+        from ..progress import progress_interval
+
+        self.interval_s = progress_interval() if interval_s is None else interval_s
+        self.write, self.clock, self.thread = write or _print_line, clock, thread
+        self.step = self.max_steps = 0
+        self.epoch, self.phase = 0.0, "training"
+        self.started = self.last = None
+        self._beat = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        self.started = self.last = self.clock()
+        self.step, self.max_steps = state.global_step, state.max_steps
+        if self.thread:
+            from ..progress import Heartbeat
+
+            self._beat = Heartbeat(self.tick, self.interval_s).start()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.step, self.epoch, self.phase = state.global_step, state.epoch or 0.0, "training"
+        self.tick()
+
+    def on_prediction_step(self, args, state, control, **kwargs):
+        self.phase = "evaluating on the validation split"
+
+    def on_evaluate(self, args, state, control, **kwargs):
+        self.phase, self.last = "training", self.clock()  # EvaluationPrinter has just printed a line
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self.stop()
+
+    def stop(self) -> None:
+        if self._beat is not None:
+            self._beat.stop()
+            self._beat = None
+        self.started = None
+
+    def tick(self) -> None:
+        """Print the progress line when ``interval_s`` has passed since the last line."""
+        from ..progress import minutes
+
+        now = self.clock()
+        if self.started is None or now - self.last < self.interval_s:
+            return
+        self.last, spent = now, now - self.started
+        left = (f", about {minutes(spent / self.step * (self.max_steps - self.step))} left"
+                if self.step and self.max_steps > self.step else "")
+        self.write(f"{self.phase}: step {self.step}/{self.max_steps} (epoch {self.epoch:.2f}), "
+                   f"{minutes(spent)} elapsed{left}")
+
+
+def _print_line(line: str) -> None:
+    print(line, flush=True)
+
+
 class TidyProgressCallback(ProgressCallback):
     """transformers' progress bars without the raw ``{'loss': ...}`` dictionaries printed under them."""
 

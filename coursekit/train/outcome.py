@@ -1,8 +1,6 @@
-"""What a finished run did, in words: the kept epoch and why, early stopping, small-data advice."""
+"""What a finished run did, in words: the kept epoch and why, early stopping (the verdict on whether
+the model learned is :mod:`coursekit.train.verdict`'s, printed by the command's summary)."""
 from __future__ import annotations
-
-SMALL_TRAIN_SPLIT = 500  # training rows below which the assignment's 3 epochs rarely converge
-FLAT_LOSS = 0.02  # validation loss that moved less than this over the run "did not move"
 
 
 def _epoch_of(history: list[dict], step: int | None) -> float | None:
@@ -15,23 +13,11 @@ def _fmt_epoch(epoch) -> str:
 
 def describe_outcome(history: list[dict], best_step: int | None, config, n_train: int,
                      final_step: int, max_steps: int) -> dict:
-    """The facts of a run: best evaluation, whether early stopping ended it, and what to try next."""
+    """The facts of a run: best evaluation and whether early stopping ended it (``n_train``: training rows)."""
     best_epoch = _epoch_of(history, best_step)
     best = next((row for row in history if row.get("step") == best_step), None)
     last_epoch = history[-1]["epoch"] if history else None
     stopped_early = bool(config.early_stopping_patience) and final_step < max_steps
-    losses = [row["eval_loss"] for row in history if "eval_loss" in row]
-    flat = len(losses) >= 2 and (max(losses) - min(losses)) < FLAT_LOSS
-    advice = []
-    if n_train < SMALL_TRAIN_SPLIT or flat:
-        why = []
-        if n_train < SMALL_TRAIN_SPLIT:
-            why.append(f"the training split has only {n_train} reviews")
-        if flat:
-            why.append(f"validation loss barely moved ({min(losses):.3f}-{max(losses):.3f})")
-        advice.append(f"{' and '.join(why)}: at these settings the model may not have learned much. Try more "
-                      "epochs without early stopping (--epochs 10 --patience 0), a higher learning rate "
-                      "(--lr 5e-5), or more data")
     return {
         "best_step": best_step,
         "best_epoch": best_epoch,
@@ -42,7 +28,7 @@ def describe_outcome(history: list[dict], best_step: int | None, config, n_train
         "epochs_planned": config.epochs,
         "stopped_early": stopped_early,
         "patience": config.early_stopping_patience,
-        "advice": advice,
+        "train_samples": n_train,
     }
 
 
@@ -58,5 +44,4 @@ def outcome_lines(outcome: dict) -> list[str]:
         lines.append(f"kept the model of epoch {_fmt_epoch(outcome['best_epoch'])} (step {outcome['best_step']}): "
                      f"the lowest validation loss{'' if loss is None else f' {loss:.3f}'}"
                      f"{'' if f1 is None else f' (F1 {f1:.3f})'} of {outcome['evaluations']} evaluations")
-    lines += [f"advice: {text}" for text in outcome.get("advice", [])]
     return lines

@@ -103,12 +103,12 @@ def use_tidy_output(trainer, show_progress: bool) -> None:
     """One readable line per evaluation; in a terminal a progress bar without raw log dictionaries."""
     from transformers import PrinterCallback, ProgressCallback
 
-    from .callbacks import EvaluationPrinter, TidyProgressCallback
+    from .callbacks import EvaluationPrinter, PipedProgress, TidyProgressCallback
 
-    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter):
+    for callback in (PrinterCallback, ProgressCallback, TidyProgressCallback, EvaluationPrinter, PipedProgress):
         trainer.remove_callback(callback)
-    if show_progress:
-        trainer.add_callback(TidyProgressCallback())
+    # In a terminal a bar; elsewhere (a pipe, a log, a notebook) a line at least every 30 s.
+    trainer.add_callback(TidyProgressCallback() if show_progress else PipedProgress())
     trainer.add_callback(EvaluationPrinter())
 
 
@@ -129,7 +129,8 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     state = trainer.state
     outcome = describe_outcome(history, state.best_global_step, config, len(splits["train"]),
                                state.global_step, state.max_steps)
-    validation = _strip_prefix(trainer.evaluate(encoded["validation"], metric_key_prefix="eval"), "eval")
+    validation, verdict = _validation_verdict(trainer, encoded["validation"], history, config)
+    outcome["verdict"] = verdict.to_dict()
     test = None
     if "test" in encoded:
         test = _strip_prefix(trainer.evaluate(encoded["test"], metric_key_prefix="test"), "test")
@@ -153,6 +154,25 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
         write_metrics(out, result.summary)
     trainer.accelerator.wait_for_everyone()
     return result
+
+
+def _validation_verdict(trainer, validation_set, history: list[dict], config: TrainConfig):
+    """(validation scores, :class:`~coursekit.train.verdict.Verdict`): the best model's predictions on the
+    validation split, scored once and judged (did it learn, or are its answers bunched near 0.5?)."""
+    import numpy as np
+
+    from .verdict import confidence_facts, judge_training
+
+    predicted = trainer.predict(validation_set, metric_key_prefix="eval")
+    logits = predicted.predictions[0] if isinstance(predicted.predictions, tuple) else predicted.predictions
+    logits = np.asarray(logits, dtype=np.float64)
+    facts = {}
+    if logits.ndim == 2 and logits.shape[1] == 2:
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        facts = confidence_facts((shifted[:, 1] / shifted.sum(axis=1)).tolist(), predicted.label_ids)
+    validation = _strip_prefix(predicted.metrics, "eval")
+    return validation, judge_training(history, validation, confidence=facts, learning_rate=config.learning_rate,
+                                      epochs=config.epochs)
 
 
 def _fit(splits, config: TrainConfig, trainer=None):
@@ -180,9 +200,19 @@ def _fit(splits, config: TrainConfig, trainer=None):
         trainer.train(resume_from_checkpoint=resume_from)
     finally:
         sigterm.uninstall()
+        _stop_heartbeats(trainer)
     if sigterm.received:
         raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
     return trainer, encoded, runtime.total
+
+
+def _stop_heartbeats(trainer) -> None:
+    """End the progress lines' thread also when training raised (on_train_end is not called then)."""
+    from .callbacks import PipedProgress
+
+    for callback in getattr(getattr(trainer, "callback_handler", None), "callbacks", []):
+        if isinstance(callback, PipedProgress):
+            callback.stop()
 
 
 def _history(trainer):
