@@ -21,6 +21,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("COURSEKIT_PROFILE", "offline")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", (home / "mlruns").as_uri())  # each test's own run store
     # The notebook kernels get these process-wide (pytest_configure); unit tests set their own.
     for name in ("COURSEKIT_SUBMISSIONS_DIR", "COURSEKIT_STUDENT_ID", "COURSEKIT_RESULTS"):
         monkeypatch.delenv(name, raising=False)

@@ -18,6 +18,7 @@ import sys
 # module path -> the sub-commands it adds (kept here so `--help` needs no heavy imports)
 COMMAND_MODULES = [
     "coursekit.commands.train_cmd",
+    "coursekit.commands.runs_cmd",
     "coursekit.commands.release_cmd",
     "coursekit.commands.evaluate_cmd",
     "coursekit.commands.render_cmd",

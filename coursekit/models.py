@@ -55,9 +55,15 @@ def hub_options(name: str) -> dict:
     raise _hub_error(name, reason)
 
 
-def from_hub(load, name: str, **kwargs):
-    """``load(name, **kwargs)`` (a ``from_pretrained``) with the Hub check and a one-line error."""
+def from_hub(load, name: str, adapters: bool = False, **kwargs):
+    """``load(name, **kwargs)`` (a ``from_pretrained``) with the Hub check and a one-line error.
+
+    ``adapters``: ``load`` is a model class's loader, which looks for a PEFT adapter on the Hub
+    when peft is installed (``--method lora``) and does not pass ``local_files_only`` on to that
+    lookup; from the cache, it is told to stay there too (else it waits for five retries)."""
     options = hub_options(name)
+    if adapters and options.get("local_files_only"):
+        options["adapter_kwargs"] = {"local_files_only": True}
     try:
         return load(name, **options, **kwargs)
     except OSError as exc:
@@ -98,5 +104,5 @@ def load_classifier(name: str):
     """A pre-trained encoder with a fresh 2-class head labelled NEGATIVE/POSITIVE."""
     from transformers import AutoModelForSequenceClassification
 
-    return from_hub(AutoModelForSequenceClassification.from_pretrained, name,
+    return from_hub(AutoModelForSequenceClassification.from_pretrained, name, adapters=True,
                     num_labels=len(ID2LABEL), id2label=ID2LABEL, label2id=LABEL2ID)

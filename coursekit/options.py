@@ -37,6 +37,7 @@ def cli_fields(cls, groups: tuple[str, ...] | None = None):
 def add_options(parser, cls, groups: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> None:
     """Add one option per setting of ``cls``; unset options parse as ``None`` (= the default)."""
     titles = {"data": "data", "training": "training (the assignment's values by default)", "run": "the run",
+              "method": "method (how much of the model training changes)",
               "speed": "speed (the fast path is the default; each flag turns one part of it off or on)"}
     sections: dict[str, argparse._ArgumentGroup] = {}
     for f in cli_fields(cls, groups):
@@ -68,9 +69,9 @@ def values_from_args(args: argparse.Namespace, cls) -> dict:
 
 
 # Settings that must be above zero, and those that may be zero (a setting not listed takes any value).
-POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length"}
+POSITIVE = {"learning_rate", "epochs", "batch_size", "eval_batch_size", "max_length", "lora_rank", "lora_alpha"}
 NON_NEGATIVE = {"weight_decay", "seed", "max_steps", "save_steps", "early_stopping_patience",
-                "pad_to_multiple_of", "max_samples"}
+                "pad_to_multiple_of", "max_samples", "lora_dropout"}
 AT_LEAST = {"dataloader_workers": -1}
 
 

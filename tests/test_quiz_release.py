@@ -53,7 +53,7 @@ def instructor(tmp_path):
 def test_release_holds_no_plain_answer_or_rubric(instructor, tmp_path, mode):
     before = {p.name: p.read_bytes() for p in instructor.iterdir()}
     written = release_quizzes(instructor, tmp_path / "student", mode=mode)
-    assert sorted(p.name for p in written) == ["part1.yml", "part2.yml", "part3.yml", "part4.yml"]
+    assert sorted(p.name for p in written) == ["part1.yml", "part2.yml", "part3.yml", "part4.yml", "part5.yml"]
     key = load_quizzes(instructor)
     for path in written:
         text = path.read_text()
@@ -79,7 +79,7 @@ def test_release_holds_no_plain_answer_or_rubric(instructor, tmp_path, mode):
 def test_default_modes_come_from_each_quiz_and_can_be_overridden(instructor, tmp_path):
     release_quizzes(instructor, tmp_path / "a")  # practice unless the instructor says otherwise
     assert {q.id: q.mode for q in load_quizzes(tmp_path / "a").values()} == {
-        "part1": "practice", "part2": "practice", "part3": "practice", "part4": "practice"}
+        "part1": "practice", "part2": "practice", "part3": "practice", "part4": "practice", "part5": "practice"}
     release_quizzes(instructor, tmp_path / "b", mode={"part1": "assessed"})
     assert load_quizzes(tmp_path / "b")["part1"].mode == "assessed"
     with pytest.raises(QuizError, match="unknown quiz"):
@@ -134,9 +134,10 @@ def test_cli_release(instructor, tmp_path, capsys):
     out = tmp_path / "student"
     assert main(["quiz", "release", "--src", str(instructor), "--out", str(out),
                  "--mode", "practice", "--quiz-mode", "part2=assessed"]) == 0
-    assert capsys.readouterr().out.count("wrote ") == 4
+    assert capsys.readouterr().out.count("wrote ") == 5
     modes = {q.id: q.mode for q in load_quizzes(out).values()}
-    assert modes == {"part1": "practice", "part2": "assessed", "part3": "practice", "part4": "practice"}
+    assert modes == {"part1": "practice", "part2": "assessed", "part3": "practice", "part4": "practice",
+                     "part5": "practice"}
     assert main(["quiz", "release", "--src", str(instructor), "--out", str(tmp_path / "x"),
                  "--quiz-mode", "part2=graded"]) == 2
 

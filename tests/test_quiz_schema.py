@@ -17,7 +17,7 @@ from coursekit.quiz.quizfile import find_quiz_dir, load_quiz, load_quizzes
 
 def test_shipped_quizzes_are_valid_and_cover_every_kind():
     quizzes = load_quizzes(QUIZ_DIR)
-    assert sorted(quizzes) == ["part1", "part2", "part3", "part4"]
+    assert sorted(quizzes) == ["part1", "part2", "part3", "part4", "part5"]
     kinds = {q.kind for quiz in quizzes.values() for q in quiz.questions}
     assert kinds == set(KINDS)
     for quiz in quizzes.values():
@@ -182,7 +182,7 @@ def test_quiz_dir_lookup_order(tmp_path, monkeypatch):
 def test_cli_validate_reports_ok_and_errors(tmp_path, capsys):
     assert main(["quiz", "validate", str(QUIZ_DIR)]) == 0
     out = capsys.readouterr().out
-    assert out.count("ok  ") == 4 and "quiz 'part2'" in out
+    assert out.count("ok  ") == 5 and "quiz 'part2'" in out
     path = write_quiz(tmp_path, _mutate(raw_quiz("part1"), lambda d: _question(d, "benefit").update(answer="z")))
     assert main(["quiz", "validate", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()

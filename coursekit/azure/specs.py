@@ -123,14 +123,15 @@ def onnx_model(export_dir: str | os.PathLike, name: str = "coursekit-sentiment-o
     from azure.ai.ml.constants import AssetTypes
     from azure.ai.ml.entities import Model
 
-    from ..model_folder import is_export_dir
+    from ..model_folder import card_summary, is_export_dir
 
     export_dir = Path(export_dir)
     if must_exist and not is_export_dir(export_dir):
         raise AzureSetupError(f"{export_dir}: not an exported model (export.json + model.onnx); "
                               "run `coursekit export MODEL_DIR --output DIR` first")
     return Model(name=name, path=str(export_dir), type=AssetTypes.CUSTOM_MODEL, tags={**TAGS, "format": "onnx"},
-                 description="Fine-tuned sentiment classifier exported to ONNX Runtime (fp32 + int8)")
+                 description=(card_summary(export_dir) if must_exist else None)  # the model card (README.md)
+                 or "Fine-tuned sentiment classifier exported to ONNX Runtime (fp32 + int8)")
 
 
 def online_endpoint(name: str = "coursekit-sentiment"):

@@ -170,6 +170,12 @@ def _evaluate(args, model_dir: Path, output: Path) -> int:
                            data_info=_data_info(args, folder, part, len(predictions), note))
     for line in summary_lines(analysis):
         print(line)
+    if part == "test" and folder.card is not None:  # its own test split: the model card gets intervals and slices
+        import json
+
+        from coursekit.model_folder import refresh_model_card
+
+        print(f"model card updated: {refresh_model_card(folder.path, json.loads(written['metrics'].read_text()))}")
     print(f"wrote {written['metrics']}, {written['html']} and {len(written) - 2} plots")
     return 0
 

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from ..fileio import write_json_atomic
-from ..model_folder import FP32_NAME, INT8_NAME, MANIFEST_NAME, PARITY_NAME, is_export_dir, read_manifest
+from ..model_folder import CARD_FILE, FP32_NAME, INT8_NAME, MANIFEST_NAME, PARITY_NAME, is_export_dir, read_manifest
 
 __all__ = ["FP32_NAME", "INT8_NAME", "MANIFEST_NAME", "PARITY_NAME", "is_export_dir", "read_manifest",
            "build_manifest", "publish"]
@@ -77,6 +77,8 @@ def publish(staging: Path, output_dir: Path, manifest: dict) -> None:
     for name in TOKENIZER_FILES:
         if (staging / "tokenizer" / name).exists():
             os.replace(staging / "tokenizer" / name, output_dir / name)
+    if (staging / CARD_FILE).exists():
+        os.replace(staging / CARD_FILE, output_dir / CARD_FILE)  # the model card
     if (output_dir / PARITY_NAME).exists():
         (output_dir / PARITY_NAME).unlink()  # the parity report of the model this export replaces
     write_json_atomic(output_dir / MANIFEST_NAME, manifest)

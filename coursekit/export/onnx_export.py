@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExportError
-from ..model_folder import FOREIGN_MAX_LENGTH, SOURCE_KEY, ModelFolder
+from ..model_folder import FOREIGN_MAX_LENGTH, SOURCE_KEY, ModelFolder, copy_model_card
 from ..progress import NoProgress
 from .graph import DEFAULT_OPSET, FP32_TOLERANCE, fuse_for_onnxruntime, logit_difference, quiet_exporter, torch_to_onnx
 from .manifest import FP32_NAME, INT8_NAME, build_manifest, publish
@@ -119,6 +119,7 @@ def export_onnx(
         fusion, diff_fp32 = _fp32_graph(source, batch, reference, staging, opset, fuse, quiet, progress)
         quantization = _int8_copy(source, staging, int8_outlier_ratio, max_length, progress) if int8 else None
         source.tokenizer.save_pretrained(staging / "tokenizer")
+        copy_model_card(model_dir, staging)  # the model card travels with the export (and its Azure registration)
         manifest = build_manifest(
             source, max_length=max_length, clean_text=clean_text, has_int8=int8, opset=opset, fusion=fusion,
             quantization=quantization,

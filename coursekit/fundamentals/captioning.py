@@ -42,13 +42,13 @@ def _pretrained(profile: Profile) -> Captioner:
 
     from ..models import from_hub
 
-    encoder = from_hub(AutoModel.from_pretrained, profile.vision_encoder)
+    encoder = from_hub(AutoModel.from_pretrained, profile.vision_encoder, adapters=True)
     # The decoder needs cross-attention layers (they start random). Set on the config by hand:
     # from_encoder_decoder_pretrained reads GPT2Config.is_decoder, which transformers 5 no longer has.
     decoder_config = from_hub(AutoConfig.from_pretrained, profile.text_decoder)
     decoder_config.is_decoder = True
     decoder_config.add_cross_attention = True
-    decoder = from_hub(AutoModelForCausalLM.from_pretrained, profile.text_decoder, config=decoder_config)
+    decoder = from_hub(AutoModelForCausalLM.from_pretrained, profile.text_decoder, adapters=True, config=decoder_config)
     config = VisionEncoderDecoderConfig.from_encoder_decoder_configs(encoder.config, decoder.config)
     config.tie_word_embeddings = False
     model = VisionEncoderDecoderModel(config=config, encoder=encoder, decoder=decoder)

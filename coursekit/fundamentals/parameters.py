@@ -15,7 +15,7 @@ def parameter_report(model_name: str) -> dict:
     from ..progress import configure_quiet_libraries
 
     configure_quiet_libraries()
-    model, info = from_hub(AutoModelForSequenceClassification.from_pretrained, model_name, num_labels=2,
+    model, info = from_hub(AutoModelForSequenceClassification.from_pretrained, model_name, adapters=True, num_labels=2,
                            id2label=ID2LABEL, label2id=LABEL2ID, output_loading_info=True)
     missing = set(info.get("missing_keys", []))
     params = dict(model.named_parameters())

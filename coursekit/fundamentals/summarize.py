@@ -41,7 +41,7 @@ def embed_sentences(sentences: list[str], model_name: str):
     from ..models import from_hub
 
     tokenizer = from_hub(AutoTokenizer.from_pretrained, model_name)
-    model = from_hub(AutoModel.from_pretrained, model_name)
+    model = from_hub(AutoModel.from_pretrained, model_name, adapters=True)
     model.eval()
     batch = tokenizer(sentences, padding=True, truncation=True, max_length=SENTENCE_TOKENS, return_tensors="pt")
     with torch.no_grad():

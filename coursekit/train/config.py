@@ -14,6 +14,7 @@ from pathlib import Path
 from ..defaults import DEFAULT_SEED
 from ..profiles import DEFAULT_MAX_LENGTH, TIER_MAX_LENGTH, Profile
 
+METHODS = ("full", "lora", "head")  # every weight, LoRA adapters + classifier, the classifier only
 ASSIGNMENT = {"learning_rate": 2e-5, "batch_size": 16, "epochs": 3, "weight_decay": 0.01}
 
 
@@ -66,6 +67,17 @@ class TrainConfig:
     torch_compile: bool = setting(False, "compile the model with torch.compile", group="speed")
     dataloader_workers: int = setting(-1, "dataloader worker processes", option="--workers",
                                       default_text="2 on a GPU, 0 on CPU", group="speed")
+    # How much of the model changes (issue 27; coursekit/train/methods.py):
+    method: str = setting("full", "what training changes: full = every weight; lora = small low-rank adapters on "
+                                  "the attention projections plus the classifier (merged into the weights when "
+                                  "saved); head = the classifier only, the encoder frozen", choices=METHODS,
+                          group="method")
+    lora_rank: int = setting(8, "rank r of each LoRA adapter (--method lora)", group="method")
+    lora_alpha: int = setting(16, "LoRA scaling: the adapters' update is multiplied by alpha / r", group="method")
+    lora_dropout: float = setting(0.1, "dropout on the LoRA adapters' input", group="method")
+    track: bool = setting(True, "do not log the run to MLflow (default: logged to $MLFLOW_TRACKING_URI, else the "
+                                "local store RESULTS/mlruns; `coursekit runs` lists them)",
+                          default_text="logged", group="run")
     show_progress: bool | None = setting(None, "progress bars (None: only in a terminal)", cli=False)
     extras: dict = setting({}, "free-form notes recorded with the run", cli=False)
 
@@ -91,7 +103,7 @@ class TrainConfig:
 
     def hyperparameters(self) -> dict:
         """The settings worth recording with a run (no paths or display switches)."""
-        skip = {"extras", "show_progress", "output_dir", "resume", "overwrite"}
+        skip = {"extras", "show_progress", "output_dir", "resume", "overwrite", "track"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 
 

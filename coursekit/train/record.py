@@ -7,8 +7,10 @@ from pathlib import Path
 
 from ..defaults import SPLIT_FRACTIONS
 from ..labels import LABEL_NAMES
-from ..model_folder import CONFIG_FILE, METRICS_FILE, RunCard, data_fingerprint, model_fingerprint, write_run_card
+from ..model_folder import (CONFIG_FILE, METRICS_FILE, RunCard, data_fingerprint, model_fingerprint, write_model_card,
+                            write_run_card)
 from .distributed import is_main_process, main_print
+from .tracking import track_run
 
 
 def build_run_card(tier: str, prepared, config, outcome: dict | None = None, train_runtime_s: float | None = None):
@@ -48,6 +50,7 @@ def write_run_record(result, tier: str, prepared, config) -> None:
     card = build_run_card(tier, prepared, config, result.summary.get("outcome"), result.train_runtime_s)
     write_run_card(config.output_dir, card)
     metrics_path = Path(config.output_dir) / METRICS_FILE
+    metrics = {}
     if metrics_path.is_file():
         metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
         metrics["data"] = {"source": card.data["source"], "rows_loaded": prepared.rows_loaded,
@@ -55,6 +58,8 @@ def write_run_record(result, tier: str, prepared, config) -> None:
                            "split_sizes": {part: len(rows) for part, rows in prepared.positions.items()}}
         write_json_atomic(metrics_path, metrics)
         result.summary["data"] = metrics["data"]
+    write_model_card(config.output_dir, card, metrics)  # README.md: data, licence, split, scores, limits
+    track_run(config, prepared, result, card)  # MLflow: settings, per-epoch metrics, the run card
     used = disk_usage(config.output_dir)
     checkpoints = Path(config.checkpoint_dir)
     kept = sorted(p.name for p in checkpoints.glob("checkpoint-*")) if checkpoints.is_dir() else []

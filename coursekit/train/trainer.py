@@ -77,7 +77,9 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
     if tokenizer is None or model is None:
         main_print(f"loading the pre-trained model {config.model} ...")
     tokenizer = tokenizer or load_tokenizer(config.model)
-    model = model or load_classifier(config.model)
+    from .methods import apply_method
+
+    model = apply_method(model or load_classifier(config.model), config)  # --method full | lora | head
     main_print(f"tokenizing {sum(len(part) for part in splits.values())} reviews (max length {config.max_length}) ...")
     encoded = tokenize_splits(splits, tokenizer, config.max_length, config.pad_to_max_length)
     extra = list(callbacks)
@@ -123,7 +125,10 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     """
     from .outcome import describe_outcome, outcome_lines
 
+    from .methods import parameter_counts, save_trained
+
     trainer, encoded, train_runtime = _fit(splits, config, trainer)
+    parameters = parameter_counts(trainer.model)  # before a LoRA model is merged
 
     history = _history(trainer)  # before the final evaluations below add their own log entries
     state = trainer.state
@@ -150,7 +155,8 @@ def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
     for line in outcome_lines(outcome):
         main_print(line)
     if trainer.is_world_process_zero():
-        trainer.save_model(str(out))  # model, config (NEGATIVE/POSITIVE labels) and tokenizer
+        result.model, sizes = save_trained(trainer, out)  # a LoRA model is merged first: a plain classifier
+        result.summary["method"] = {"method": config.method, "parameters": parameters, "saved": sizes}
         write_metrics(out, result.summary)
     trainer.accelerator.wait_for_everyone()
     return result

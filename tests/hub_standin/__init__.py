@@ -21,6 +21,8 @@ from .imdb import REPO_ID as IMDB_REPO_ID, ImdbSizes, build_imdb
 NOTEBOOK_ENV = {
     "COURSEKIT_CV_FOLDS": "2",
     "COURSEKIT_LATENCY_REPEATS": "2",
+    "COURSEKIT_METHODS_SAMPLES": "120",  # lesson 05: three tiny runs (the comparison's mechanics, not its figures)
+    "COURSEKIT_METHODS_EPOCHS": "1",
 }
 
 
