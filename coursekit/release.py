@@ -9,6 +9,7 @@ student repository, which installs and runs on its own::
     environment.yml    the conda environment
     coursekit/         the package source (it holds no quiz keys)
     azureml/           the reviewed Azure ML specs the deployment lesson uses
+    benchmarks/        the measurements the lessons cite (scripts, RESULTS.md, their JSON)
     notebooks/         the lessons with solutions stubbed and outputs cleared
     quizzes/           student copies of the quizzes (practice, or assessed if asked)
 
@@ -19,7 +20,8 @@ In the instructor's notebooks, mark what students must write themselves:
 - a cell tagged ``instructor`` is removed.
 Quizzes are released with :func:`coursekit.quiz.release_quizzes`. Before anything is
 moved into place, every YAML and JSON file of the copy is checked: one that reads as an
-instructor key stops the release. The copy is built in a temporary folder and moved into
+instructor key stops the release, and so does any solution's code found in the copy or
+any relative link or quoted path it lacks (:mod:`coursekit.release_checks`). The copy is built in a temporary folder and moved into
 place at the end, so a failed release leaves nothing half-written, and an existing
 folder is never overwritten unless asked.
 """
@@ -36,7 +38,7 @@ from .errors import CoursekitError, ReleaseError
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 _BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
 PROJECT_FILES = ("pyproject.toml", "environment.yml")
-PROJECT_FOLDERS = ("coursekit", "azureml")
+PROJECT_FOLDERS = ("coursekit", "azureml", "benchmarks")  # benchmarks: the lessons cite its scripts and RESULTS.md
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints", ".*")
 
 
@@ -96,6 +98,18 @@ def _check_no_keys(staging: Path) -> None:
         if isinstance(data, dict) and "questions" in data and "release" not in data:
             raise ReleaseError(f"{path.relative_to(staging)} is an instructor quiz key; it must not reach "
                                "students (move it out of the package)")
+
+
+def _check_copy(staging: Path, sources: list[Path]) -> None:
+    """Stop the release when the copy holds a solution's code or cites a file it lacks."""
+    from .release_checks import dead_references, leaked_solutions, solution_lines
+
+    for problems, what in ((leaked_solutions(staging, solution_lines(sources)), "holds solution code"),
+                           (dead_references(staging), "cites files it does not hold")):
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise ReleaseError(f"the student copy {what}: {'; '.join(problems[:3])}{more}; "
+                               "fix the instructor's files and release again")
 
 
 def student_readme(notebooks: list[Path], quiz_modes: dict[str, str]) -> str:
@@ -183,6 +197,7 @@ def release_course(out_dir, notebooks_dir="notebooks", quizzes_dir="quizzes", mo
         (staging / ".gitignore").write_text("__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\nresults/\n"
                                             "coursekit-submissions/\n", encoding="utf-8")
         _check_no_keys(staging)
+        _check_copy(staging, sources)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(staging, out_dir)

@@ -146,8 +146,9 @@ def test_training_setup_check_explains_each_mismatch(tmp_path, capsys):
     from transformers import Trainer, TrainingArguments
 
     from coursekit.data import tokenize_splits
-    from coursekit.exercises import check_training_setup, reference_trainer
+    from coursekit.exercises import check_training_setup
     from coursekit.exercises.training import trainer_problems, training_arguments_problems
+    from training_solution import reference_trainer
     from coursekit.models import load_tokenizer
     from coursekit.profiles import get_profile
 

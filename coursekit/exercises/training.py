@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursekit.defaults import DEFAULT_SEED
 from coursekit.exercises.core import Check
 from coursekit.train.config import ASSIGNMENT
 
@@ -134,28 +133,6 @@ def check_training_setup(training_args, trainer, tokenized, *, results_dir, epoc
     check.finish()
 
 
-def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 3, seed: int = DEFAULT_SEED):
-    """The Trainer the exercise asks for, as the course writes it (used while the exercise is not done)."""
-    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
-
-    from coursekit.data import padding_collator
-    from coursekit.metrics import classification_metrics
-    from coursekit.models import load_classifier, load_tokenizer
-
-    set_seed(seed)
-    tokenizer = load_tokenizer(model_name)
-    args = TrainingArguments(
-        output_dir=str(Path(model_dir) / "checkpoints"), **dict(ASSIGNMENT_ARGUMENTS, num_train_epochs=epochs),
-        per_device_eval_batch_size=64, save_strategy="epoch", logging_strategy="epoch", load_best_model_at_end=True,
-        metric_for_best_model="loss", save_total_limit=2, train_sampling_strategy="group_by_length", seed=seed,
-        report_to="none",
-    )
-    return Trainer(model=load_classifier(model_name), args=args, train_dataset=tokenized["train"],
-                   eval_dataset=tokenized["validation"], processing_class=tokenizer,
-                   data_collator=padding_collator(tokenizer), compute_metrics=classification_metrics(),
-                   callbacks=[EarlyStoppingCallback(early_stopping_patience=2)])
-
-
 def config_from_trainer(trainer, model_dir, profile):
     """The :class:`~coursekit.train.TrainConfig` a run card records for ``trainer``'s arguments."""
     from transformers import EarlyStoppingCallback
@@ -180,8 +157,8 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
     ``tokenized`` are the splits the Trainer was built with (the test split is scored once,
     after training); ``prepared`` is the :class:`~coursekit.train.PreparedData` they came
     from, which the run card (``coursekit.json``) records beside the model and metrics.json.
-    While the exercise is not done (``trainer`` is a placeholder), the course's own Trainer
-    trains instead, so the lesson can go on. ``reuse`` (set by ``coursekit render``) loads
+    While the exercise is not done (``trainer`` is a placeholder), ``coursekit train``'s pipeline
+    trains with its defaults instead (no written-out answer ships), so the lesson can go on. ``reuse`` (set by ``coursekit render``) loads
     the model already in ``model_dir`` instead of training it again. Returns a :class:`~coursekit.train.TrainResult`.
     """
     from coursekit.exercises.core import is_attempted
@@ -195,15 +172,16 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
         print(f"reusing the model already trained in {model_dir}: not training it again", flush=True)
         return result
 
-    written_by = "the student (Part 2)"
-    if not is_attempted(trainer):
-        print("⏭ your Trainer is not written yet: training with the course's Trainer so the lesson can go on")
-        trainer = reference_trainer(tokenized, model_dir, model_name=profile.model, epochs=epochs)
-        written_by = "the course (the exercise was not attempted)"
-    config = config_from_trainer(trainer, model_dir, profile)
-    config.extras["trainer"] = f"written by {written_by}"
     from coursekit.monitoring.reference import reference_after_training  # what lesson 04's monitor compares with
+    from coursekit.train import TrainConfig
 
+    if not is_attempted(trainer):  # the course's pipeline trains (coursekit train's defaults), not a written answer
+        print("⏭ your Trainer is not written yet: training with coursekit's defaults so the lesson can go on")
+        config = TrainConfig.from_profile(profile, model_dir, epochs=epochs)
+        config.extras["trainer"] = "built by coursekit from its defaults (the exercise was not attempted)"
+        return train_and_record(prepared, config, profile.name, after_training=reference_after_training)
+    config = config_from_trainer(trainer, model_dir, profile)
+    config.extras["trainer"] = "written by the student (Part 2)"
     return train_and_record(prepared, config, profile.name, trainer=trainer, encoded=tokenized,
                             after_training=reference_after_training)
 
