@@ -180,3 +180,20 @@ def test_training_setup_check_explains_each_mismatch(tmp_path, capsys):
         check_training_setup(literal, old, tokenized, results_dir=results, epochs=3)
     assert training_arguments_problems("not arguments", results_dir=results) == \
         ["training_args is a str, not transformers.TrainingArguments(...)"]
+
+
+def test_the_training_check_notes_everything_worth_adding(tmp_path):
+    from types import SimpleNamespace
+
+    from transformers import EarlyStoppingCallback, TrainingArguments
+
+    from coursekit.exercises.training import worth_adding
+
+    bare = TrainingArguments(output_dir=str(tmp_path), eval_strategy="epoch", report_to="none")
+    notes = worth_adding(bare, SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[])))
+    assert [n.split(" ")[0] for n in notes] == ["save_strategy", "load_best_model_at_end", "logging_strategy", "no"]
+    full = TrainingArguments(output_dir=str(tmp_path), eval_strategy="epoch", save_strategy="epoch",
+                             logging_strategy="epoch", load_best_model_at_end=True, metric_for_best_model="loss",
+                             report_to="none")
+    stopping = SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[EarlyStoppingCallback(2)]))
+    assert worth_adding(full, stopping) == []

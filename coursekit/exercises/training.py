@@ -125,12 +125,32 @@ def check_training_setup(training_args, trainer, tokenized, *, results_dir, epoc
         for problem in trainer_problems(trainer, training_args, tokenized):
             check.that(False, problem)
         if not check.problems:
-            if not getattr(training_args, "load_best_model_at_end", False):
-                check.note("load_best_model_at_end is off: the saved model is the last epoch's, not the best one")
-            elif training_args.metric_for_best_model not in ("loss", "eval_loss"):
-                check.note(f"the best epoch is chosen by {training_args.metric_for_best_model!r}; the course uses "
-                           "'loss' (validation loss: on ~100 validation reviews F1 moves in steps of one review)")
+            for text in worth_adding(training_args, trainer):
+                check.note(text)
     check.finish()
+
+
+def worth_adding(args, trainer) -> list[str]:
+    """What the lesson calls worth adding and ``args``/``trainer`` lack, one note each."""
+    from transformers import EarlyStoppingCallback
+
+    notes = []
+    if _value(args.save_strategy) != "epoch":
+        notes.append(f"save_strategy is {_value(args.save_strategy)!r}: with \"epoch\" a checkpoint is written every "
+                     "epoch, so a stopped run can resume")
+    if not args.load_best_model_at_end:
+        notes.append("load_best_model_at_end is off: the saved model is the last epoch's, not the best one")
+    elif args.metric_for_best_model not in ("loss", "eval_loss"):
+        notes.append(f"the best epoch is chosen by {args.metric_for_best_model!r}; the course uses 'loss' "
+                     "(validation loss: on ~100 validation reviews F1 moves in steps of one review)")
+    if _value(args.logging_strategy) != "epoch":
+        notes.append(f"logging_strategy is {_value(args.logging_strategy)!r}: with \"epoch\" every epoch's training "
+                     "loss sits beside its validation loss in the history and the loss plot")
+    if not any(isinstance(c, EarlyStoppingCallback) for c in trainer.callback_handler.callbacks):
+        notes.append("no EarlyStoppingCallback: training runs every epoch even after validation loss stops falling")
+    if args.report_to not in ([], ["none"], "none", None):
+        notes.append(f"report_to is {args.report_to!r}: the Trainer logs to those trackers too; \"none\" keeps it quiet")
+    return notes
 
 
 def config_from_trainer(trainer, model_dir, profile):
