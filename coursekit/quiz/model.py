@@ -68,6 +68,7 @@ class Question:
     max_words: int | None = None
     rubric: tuple[RubricPoint, ...] = ()
     hint: str | None = None
+    taught_in: dict = field(default_factory=dict)  # {lesson, text}: where the lesson teaches it (instructor keys)
 
     @property
     def auto_graded(self) -> bool:

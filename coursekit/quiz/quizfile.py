@@ -89,7 +89,7 @@ def _build_question(q: dict) -> Question:
                     for i in q.get("items", [])),
         justification=justification, min_words=q.get("min_words"), max_words=q.get("max_words"),
         rubric=tuple(RubricPoint(p["id"], p["point"], tuple(p["keywords"])) for p in q.get("rubric", [])),
-        hint=q.get("hint"),
+        hint=q.get("hint"), taught_in=dict(q.get("taught_in") or {}),
     )
 
 
