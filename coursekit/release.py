@@ -10,6 +10,7 @@ student repository, which installs and runs on its own::
     coursekit/         the package source (it holds no quiz keys)
     azureml/           the reviewed Azure ML specs the deployment lesson uses
     benchmarks/        the measurements the lessons cite (scripts, RESULTS.md, their JSON)
+    lock/              every dependency at the version CI tests, with hashes (the pip install path)
     notebooks/         the lessons with solutions stubbed and outputs cleared
     quizzes/           student copies of the quizzes (practice, or assessed if asked)
 
@@ -38,7 +39,8 @@ from .errors import CoursekitError, ReleaseError
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 _BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
 PROJECT_FILES = ("pyproject.toml", "environment.yml")
-PROJECT_FOLDERS = ("coursekit", "azureml", "benchmarks")  # benchmarks: the lessons cite its scripts and RESULTS.md
+# benchmarks: the lessons cite its scripts and RESULTS.md; lock: the pip install path of the student README
+PROJECT_FOLDERS = ("coursekit", "azureml", "benchmarks", "lock")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints", ".*")
 
 
@@ -136,7 +138,18 @@ export COURSEKIT_PROFILE=full      # the assignment's model and data (a GPU inst
 jupyter lab notebooks/
 ```
 
-The notebooks ask for the "Python (coursekit)" kernel and open with it. On a laptop without
+Without conda, pip installs the same versions from the lock (Python 3.11 on Linux x86-64, as on
+a compute instance; hashes checked):
+
+```bash
+python3.11 -m venv .venv && source .venv/bin/activate
+pip install --require-hashes --no-deps -r lock/cuda.txt     # every dependency, as CI tests them
+pip install --no-deps -e .
+python -m ipykernel install --user --name coursekit --display-name "Python (coursekit)"
+```
+
+Either way the notebooks ask for the kernel named `coursekit` ("Python (coursekit)"), the one
+the `ipykernel` line installs, and open with it: no kernel to choose. On a laptop without
 a GPU, skip the `export` line:
 the `offline` tier uses small models shipped with the course.
 

@@ -197,3 +197,19 @@ def test_the_training_check_notes_everything_worth_adding(tmp_path):
                              report_to="none")
     stopping = SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[EarlyStoppingCallback(2)]))
     assert worth_adding(full, stopping) == []
+
+
+def test_discard_checkpoints_keeps_the_model_and_skips_unattempted_runs(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from coursekit.exercises import discard_checkpoints, not_attempted
+
+    run = SimpleNamespace(output_dir=tmp_path / "small-data")
+    (run.output_dir / "checkpoints" / "checkpoint-8").mkdir(parents=True)
+    (run.output_dir / "checkpoints" / "checkpoint-8" / "optimizer.pt").write_bytes(b"0" * 2_000_000)
+    (run.output_dir / "model.safetensors").write_bytes(b"weights")
+    placeholder = not_attempted("fixed_run")
+    assert discard_checkpoints(run, placeholder) == [run.output_dir / "checkpoints"]
+    assert not (run.output_dir / "checkpoints").exists() and (run.output_dir / "model.safetensors").is_file()
+    assert "(2 MB of checkpoints: weights and optimizer state); the model stays in" in capsys.readouterr().out
+    assert discard_checkpoints(run) == []  # nothing left to remove

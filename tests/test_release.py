@@ -134,13 +134,16 @@ def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
                  "--quizzes", str(ROOT / "quizzes"), "--quiz-mode", "part3=assessed"]) == 0
     assert "wrote the student repository" in capsys.readouterr().out
     top = sorted(p.name for p in out.iterdir())
-    assert top == [".gitignore", "README.md", "azureml", "benchmarks", "coursekit", "environment.yml", "notebooks",
-                   "pyproject.toml", "quizzes"]
+    assert top == [".gitignore", "README.md", "azureml", "benchmarks", "coursekit", "environment.yml", "lock",
+                   "notebooks", "pyproject.toml", "quizzes"]
     assert (out / "coursekit" / "quiz" / "validate.py").is_file() and (out / "coursekit" / "quiz" / "gradebook").is_dir()
     assert (out / "coursekit" / "data" / "womens_clothing_reviews.csv.gz").stat().st_size > 2_000_000
     assert not list(out.rglob("__pycache__")) and not list(out.rglob("test_*.py"))
     readme = (out / "README.md").read_text()
     assert "conda env create -f environment.yml" in readme and "pip install --no-deps -e ." in readme
+    assert "pip install --require-hashes --no-deps -r lock/cuda.txt" in readme and (out / "lock" / "cuda.txt").is_file()
+    kernels = {nbformat.read(p, as_version=4).metadata.kernelspec.name for p in (out / "notebooks").glob("*.ipynb")}
+    assert kernels == {"coursekit"} and "--name coursekit" in readme  # one kernel name everywhere
     assert "notebooks/04_deploy_azure.ipynb" in readme and "- `part4`: practice" in readme
     assert "- `part3`: assessed" in readme
     assert assert_no_key_material(out) > 100

@@ -227,3 +227,25 @@ def describe_training(result) -> str:
     return (f"{steps} optimizer steps; validation loss {first:.3f} after the first epoch, lowest {last:.3f} "
             f"({'flat: the model barely moved' if flat else 'falling'}; {math.log(2):.3f} is a coin flip's); "
             f"validation {name} {score:.3f}{extra}: {verdict}.")
+
+
+def discard_checkpoints(*runs) -> list:
+    """Remove the ``checkpoints/`` folder of each run (an experiment's: the model itself stays), printing
+    what was freed; a run not attempted yet is skipped. Returns the folders removed."""
+    import shutil
+
+    from coursekit.exercises.core import is_attempted
+    from coursekit.model_folder import ModelFolder
+
+    removed = []
+    for run in runs:
+        if not is_attempted(run):
+            continue
+        folder = ModelFolder(run.output_dir).checkpoints_dir
+        if folder.is_dir():
+            size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+            shutil.rmtree(folder)
+            removed.append(folder)
+            print(f"removed {folder} ({size / 1e6:,.0f} MB of checkpoints: weights and optimizer state); "
+                  f"the model stays in {run.output_dir}")
+    return removed
