@@ -87,14 +87,14 @@ def test_a_broken_notebook_leaves_nothing_behind(tmp_path):
 # --------------------------------------------------------------------------- the student repository
 
 def _secret_sentences() -> list[str]:
-    """Sentences that exist only in the instructor keys: explanations and rubric points."""
+    """Sentences that exist only in the instructor keys: explanations, rubric points, wrong options' whys."""
     from coursekit.quiz import load_quizzes
 
     found = []
     for quiz in load_quizzes(ROOT / "quizzes").values():
         for question in quiz.questions:
             texts = [question.explanation or ""] + [i.explanation or "" for i in question.items]
-            texts += [p.point for p in question.rubric]
+            texts += [p.point for p in question.rubric] + [o.why or "" for o in question.options]
             for text in texts:
                 found += [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s) > 25]
     return found
@@ -124,7 +124,7 @@ def assert_no_key_material(folder: Path) -> int:
                 blob = json.dumps(data)
                 assert '"answer":' not in blob and '"rubric":' not in blob and '"grading":' not in blob, path
                 if data["release"]["mode"] == "assessed":
-                    assert not re.search(r'"(answer_hash|explanation_locked|salt|hint)"', blob), path
+                    assert not re.search(r'"(answer_hash|explanation_locked|salt|hint|why_locked)"', blob), path
     return checked
 
 

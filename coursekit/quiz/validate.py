@@ -30,7 +30,7 @@ def option_ids(c: Checker, value: Any, path: Path_) -> None:
 
 
 HASH = matches(r"[0-9a-f]{64}", "a SHA-256 hash")
-OPTION = mapping({"id": ident, "text": text}, ("id", "text"))
+OPTION = mapping({"id": ident, "text": text, "why": text, "why_locked": text}, ("id", "text"))  # why: a wrong one
 ITEM = mapping({"id": ident, "prompt": text, "answer": ident, "answer_hash": HASH, "explanation": text},
                ("id", "prompt"))
 RUBRIC_POINT = mapping({"id": ident, "point": text, "keywords": list_of(matches(r"(?s).{2,}", "a keyword of 2 "
