@@ -213,3 +213,24 @@ def test_discard_checkpoints_keeps_the_model_and_skips_unattempted_runs(tmp_path
     assert not (run.output_dir / "checkpoints").exists() and (run.output_dir / "model.safetensors").is_file()
     assert "(2 MB of checkpoints: weights and optimizer state); the model stays in" in capsys.readouterr().out
     assert discard_checkpoints(run) == []  # nothing left to remove
+
+
+@pytest.mark.slow
+def test_an_unwritten_trainer_trains_with_coursekits_defaults_not_a_written_answer(tmp_path, capsys):
+    import json
+
+    from shop_slice import OPTIONS, SLICE
+
+    from coursekit.exercises import train_student_trainer
+    from coursekit.profiles import get_profile
+    from coursekit.train.pipeline import prepare_data
+
+    prepared = prepare_data(SLICE, 42, max_samples=60, **OPTIONS)
+    placeholder = not_attempted("training_args", "trainer")[1]
+    model_dir = tmp_path / "model"
+    train_student_trainer(placeholder, None, prepared, model_dir, profile=get_profile("offline"), epochs=1)
+    assert "your Trainer is not written yet: training with coursekit's defaults" in capsys.readouterr().out
+    card = json.loads((model_dir / "metrics.json").read_text())
+    assert card["extras"]["trainer"] == "built by coursekit from its defaults (the exercise was not attempted)"
+    assert card["hyperparameters"]["learning_rate"] == 2e-5 and card["hyperparameters"]["epochs"] == 1
+    assert (model_dir / "coursekit.json").is_file() and (model_dir / "monitoring-reference.json").is_file()
