@@ -88,7 +88,7 @@ class QuestionView:
                 choice = w.Dropdown(options=[("Choose...", None)] + [(o.text, o.id) for o in q.options],
                                     value=None, layout=w.Layout(width="auto", max_width="100%"))
                 reason = _classed(w.Textarea(placeholder=f"Why? {rule['min_words']} to {rule['max_words']} words",
-                                             rows=3, layout=w.Layout(width="100%")), "coursekit-justification")
+                                             rows=5, layout=w.Layout(width="100%")), "coursekit-justification")
                 self.inputs[item.id], self.justifications[item.id] = choice, reason
                 _classed(choice, "coursekit-answer")
                 row = _classed(w.VBox([choice, reason]), "coursekit-item-row")

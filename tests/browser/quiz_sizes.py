@@ -110,6 +110,6 @@ def assert_quiz_sizes(sizes: dict[int, dict]) -> None:
         for select in part1["selects"]:  # the longest option's text fits, with room for the arrow
             assert select["width"] >= select["widest"] + 16, (width, select)
         for box in part1["boxes"]:  # three lines, wide enough, 40 words without a scrollbar
-            assert box["height"] >= 2.9 * box["line"] and box["width"] >= 360, (width, box)
+            assert box["height"] >= 3.9 * box["line"] and box["width"] >= 360, (width, box)
             assert box["scrollHeight"] <= box["height"] + 1, (width, box)
         assert part1["items"] >= 3, (width, part1)
