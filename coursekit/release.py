@@ -9,6 +9,8 @@ student repository, which installs and runs on its own::
     environment.yml    the conda environment
     coursekit/         the package source (it holds no quiz keys)
     azureml/           the reviewed Azure ML specs the deployment lesson uses
+    benchmarks/        the measurements the lessons cite (scripts, RESULTS.md, their JSON)
+    lock/              every dependency at the version CI tests, with hashes (the pip install path)
     notebooks/         the lessons with solutions stubbed and outputs cleared
     quizzes/           student copies of the quizzes (practice, or assessed if asked)
 
@@ -19,7 +21,8 @@ In the instructor's notebooks, mark what students must write themselves:
 - a cell tagged ``instructor`` is removed.
 Quizzes are released with :func:`coursekit.quiz.release_quizzes`. Before anything is
 moved into place, every YAML and JSON file of the copy is checked: one that reads as an
-instructor key stops the release. The copy is built in a temporary folder and moved into
+instructor key stops the release, and so does any solution's code found in the copy or
+any relative link or quoted path it lacks (:mod:`coursekit.release_checks`). The copy is built in a temporary folder and moved into
 place at the end, so a failed release leaves nothing half-written, and an existing
 folder is never overwritten unless asked.
 """
@@ -36,7 +39,8 @@ from .errors import CoursekitError, ReleaseError
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 _BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
 PROJECT_FILES = ("pyproject.toml", "environment.yml")
-PROJECT_FOLDERS = ("coursekit", "azureml")
+# benchmarks: the lessons cite its scripts and RESULTS.md; lock: the pip install path of the student README
+PROJECT_FOLDERS = ("coursekit", "azureml", "benchmarks", "lock")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints", ".*")
 
 
@@ -98,6 +102,18 @@ def _check_no_keys(staging: Path) -> None:
                                "students (move it out of the package)")
 
 
+def _check_copy(staging: Path, sources: list[Path]) -> None:
+    """Stop the release when the copy holds a solution's code or cites a file it lacks."""
+    from .release_checks import dead_references, leaked_solutions, solution_lines
+
+    for problems, what in ((leaked_solutions(staging, solution_lines(sources)), "holds solution code"),
+                           (dead_references(staging), "cites files it does not hold")):
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise ReleaseError(f"the student copy {what}: {'; '.join(problems[:3])}{more}; "
+                               "fix the instructor's files and release again")
+
+
 def student_readme(notebooks: list[Path], quiz_modes: dict[str, str]) -> str:
     """The student repository's README: set-up on a compute instance, lessons, quizzes."""
     lessons = "\n".join(f"{i}. `notebooks/{nb.name}`" for i, nb in enumerate(notebooks, start=1))
@@ -122,7 +138,18 @@ export COURSEKIT_PROFILE=full      # the assignment's model and data (a GPU inst
 jupyter lab notebooks/
 ```
 
-The notebooks ask for the "Python (coursekit)" kernel and open with it. On a laptop without
+Without conda, pip installs the same versions from the lock (Python 3.11 on Linux x86-64, as on
+a compute instance; hashes checked):
+
+```bash
+python3.11 -m venv .venv && source .venv/bin/activate
+pip install --require-hashes --no-deps -r lock/cuda.txt     # every dependency, as CI tests them
+pip install --no-deps -e .
+python -m ipykernel install --user --name coursekit --display-name "Python (coursekit)"
+```
+
+Either way the notebooks ask for the kernel named `coursekit` ("Python (coursekit)"), the one
+the `ipykernel` line installs, and open with it: no kernel to choose. On a laptop without
 a GPU, skip the `export` line:
 the `offline` tier uses small models shipped with the course.
 
@@ -183,6 +210,7 @@ def release_course(out_dir, notebooks_dir="notebooks", quizzes_dir="quizzes", mo
         (staging / ".gitignore").write_text("__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\nresults/\n"
                                             "coursekit-submissions/\n", encoding="utf-8")
         _check_no_keys(staging)
+        _check_copy(staging, sources)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(staging, out_dir)

@@ -49,7 +49,7 @@ RANKS = {
     # the course around the pipeline: lessons, exercises, rendering, the student copy
     **{name: 7 for name in ("coursekit.lesson", "coursekit.exercises", "coursekit.fundamentals",
                             "coursekit.render", "coursekit.render_assets", "coursekit.render_kernel",
-                            "coursekit.render_model", "coursekit.release")},
+                            "coursekit.render_model", "coursekit.release", "coursekit.release_checks")},
     # the command line: a thin layer over everything
     **{name: 8 for name in ("coursekit.cli", "coursekit.commands", "coursekit.options")},
 }

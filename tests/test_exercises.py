@@ -146,8 +146,9 @@ def test_training_setup_check_explains_each_mismatch(tmp_path, capsys):
     from transformers import Trainer, TrainingArguments
 
     from coursekit.data import tokenize_splits
-    from coursekit.exercises import check_training_setup, reference_trainer
+    from coursekit.exercises import check_training_setup
     from coursekit.exercises.training import trainer_problems, training_arguments_problems
+    from training_solution import reference_trainer
     from coursekit.models import load_tokenizer
     from coursekit.profiles import get_profile
 
@@ -179,3 +180,57 @@ def test_training_setup_check_explains_each_mismatch(tmp_path, capsys):
         check_training_setup(literal, old, tokenized, results_dir=results, epochs=3)
     assert training_arguments_problems("not arguments", results_dir=results) == \
         ["training_args is a str, not transformers.TrainingArguments(...)"]
+
+
+def test_the_training_check_notes_everything_worth_adding(tmp_path):
+    from types import SimpleNamespace
+
+    from transformers import EarlyStoppingCallback, TrainingArguments
+
+    from coursekit.exercises.training import worth_adding
+
+    bare = TrainingArguments(output_dir=str(tmp_path), eval_strategy="epoch", report_to="none")
+    notes = worth_adding(bare, SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[])))
+    assert [n.split(" ")[0] for n in notes] == ["save_strategy", "load_best_model_at_end", "logging_strategy", "no"]
+    full = TrainingArguments(output_dir=str(tmp_path), eval_strategy="epoch", save_strategy="epoch",
+                             logging_strategy="epoch", load_best_model_at_end=True, metric_for_best_model="loss",
+                             report_to="none")
+    stopping = SimpleNamespace(callback_handler=SimpleNamespace(callbacks=[EarlyStoppingCallback(2)]))
+    assert worth_adding(full, stopping) == []
+
+
+def test_discard_checkpoints_keeps_the_model_and_skips_unattempted_runs(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from coursekit.exercises import discard_checkpoints, not_attempted
+
+    run = SimpleNamespace(output_dir=tmp_path / "small-data")
+    (run.output_dir / "checkpoints" / "checkpoint-8").mkdir(parents=True)
+    (run.output_dir / "checkpoints" / "checkpoint-8" / "optimizer.pt").write_bytes(b"0" * 2_000_000)
+    (run.output_dir / "model.safetensors").write_bytes(b"weights")
+    placeholder = not_attempted("fixed_run")
+    assert discard_checkpoints(run, placeholder) == [run.output_dir / "checkpoints"]
+    assert not (run.output_dir / "checkpoints").exists() and (run.output_dir / "model.safetensors").is_file()
+    assert "(2 MB of checkpoints: weights and optimizer state); the model stays in" in capsys.readouterr().out
+    assert discard_checkpoints(run) == []  # nothing left to remove
+
+
+@pytest.mark.slow
+def test_an_unwritten_trainer_trains_with_coursekits_defaults_not_a_written_answer(tmp_path, capsys):
+    import json
+
+    from shop_slice import OPTIONS, SLICE
+
+    from coursekit.exercises import train_student_trainer
+    from coursekit.profiles import get_profile
+    from coursekit.train.pipeline import prepare_data
+
+    prepared = prepare_data(SLICE, 42, max_samples=60, **OPTIONS)
+    placeholder = not_attempted("training_args", "trainer")[1]
+    model_dir = tmp_path / "model"
+    train_student_trainer(placeholder, None, prepared, model_dir, profile=get_profile("offline"), epochs=1)
+    assert "your Trainer is not written yet: training with coursekit's defaults" in capsys.readouterr().out
+    card = json.loads((model_dir / "metrics.json").read_text())
+    assert card["extras"]["trainer"] == "built by coursekit from its defaults (the exercise was not attempted)"
+    assert card["hyperparameters"]["learning_rate"] == 2e-5 and card["hyperparameters"]["epochs"] == 1
+    assert (model_dir / "coursekit.json").is_file() and (model_dir / "monitoring-reference.json").is_file()

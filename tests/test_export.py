@@ -180,6 +180,7 @@ def test_parity_report_on_real_reviews(report):
     assert set(report["speedup_vs_pytorch"]) == {"onnx_fp32", "onnx_int8"}
     assert report["fusion"]["int8"]["QAttention"] == 6
     assert "uptime" in report["machine"]["before"] or report["machine"]["before"]["load_average_1m"] is None
+    assert isinstance(report["contention"], list)  # the signs of a busy machine (tests/test_export_contention.py)
     json.dumps(report)  # serialisable as parity.json
 
 

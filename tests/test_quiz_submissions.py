@@ -69,7 +69,7 @@ def test_crash_while_writing_keeps_the_previous_file(tmp_path, part1, monkeypatc
     with pytest.raises(OSError, match="simulated"):
         record_answers(part1, "s1", {"benefit": "b"}, tmp_path)
     assert saved.path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == ["s1__part1.json"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".locks") == ["s1__part1.json"]  # no lock beside it
 
     monkeypatch.undo()
     monkeypatch.setattr(atomic.os, "replace", crash)  # dies at the rename itself
@@ -140,3 +140,12 @@ def test_read_submission_names_file_and_field(tmp_path):
     path.write_text(json.dumps({"format": SUBMISSION_FORMAT, "student_id": "s1", "quiz_id": "part1", "answers": {}}))
     with pytest.raises(SubmissionError, match=r"x.json: field 'quiz_version': required field is missing"):
         read_submission(path)
+
+
+def test_the_folder_to_hand_in_holds_only_the_submission(tmp_path, part1):
+    from coursekit.quiz.submissions import mark_submitted
+
+    record_answers(part1, "s1", {"benefit": "a"}, tmp_path, now=T0)
+    handed_in = mark_submitted("part1", "s1", tmp_path, now=T0)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [handed_in.name]
+    assert [p.name for p in (tmp_path / ".locks").iterdir()] == ["s1__part1.json.lock"]  # hidden, out of the way

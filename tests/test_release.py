@@ -87,14 +87,14 @@ def test_a_broken_notebook_leaves_nothing_behind(tmp_path):
 # --------------------------------------------------------------------------- the student repository
 
 def _secret_sentences() -> list[str]:
-    """Sentences that exist only in the instructor keys: explanations and rubric points."""
+    """Sentences that exist only in the instructor keys: explanations, rubric points, wrong options' whys."""
     from coursekit.quiz import load_quizzes
 
     found = []
     for quiz in load_quizzes(ROOT / "quizzes").values():
         for question in quiz.questions:
             texts = [question.explanation or ""] + [i.explanation or "" for i in question.items]
-            texts += [p.point for p in question.rubric]
+            texts += [p.point for p in question.rubric] + [o.why or "" for o in question.options]
             for text in texts:
                 found += [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s) > 25]
     return found
@@ -124,7 +124,7 @@ def assert_no_key_material(folder: Path) -> int:
                 blob = json.dumps(data)
                 assert '"answer":' not in blob and '"rubric":' not in blob and '"grading":' not in blob, path
                 if data["release"]["mode"] == "assessed":
-                    assert not re.search(r'"(answer_hash|explanation_locked|salt|hint)"', blob), path
+                    assert not re.search(r'"(answer_hash|explanation_locked|salt|hint|why_locked)"', blob), path
     return checked
 
 
@@ -134,13 +134,16 @@ def test_the_student_repository_has_everything_but_the_keys(tmp_path, capsys):
                  "--quizzes", str(ROOT / "quizzes"), "--quiz-mode", "part3=assessed"]) == 0
     assert "wrote the student repository" in capsys.readouterr().out
     top = sorted(p.name for p in out.iterdir())
-    assert top == [".gitignore", "README.md", "azureml", "coursekit", "environment.yml", "notebooks",
-                   "pyproject.toml", "quizzes"]
+    assert top == [".gitignore", "README.md", "azureml", "benchmarks", "coursekit", "environment.yml", "lock",
+                   "notebooks", "pyproject.toml", "quizzes"]
     assert (out / "coursekit" / "quiz" / "validate.py").is_file() and (out / "coursekit" / "quiz" / "gradebook").is_dir()
     assert (out / "coursekit" / "data" / "womens_clothing_reviews.csv.gz").stat().st_size > 2_000_000
     assert not list(out.rglob("__pycache__")) and not list(out.rglob("test_*.py"))
     readme = (out / "README.md").read_text()
     assert "conda env create -f environment.yml" in readme and "pip install --no-deps -e ." in readme
+    assert "pip install --require-hashes --no-deps -r lock/cuda.txt" in readme and (out / "lock" / "cuda.txt").is_file()
+    kernels = {nbformat.read(p, as_version=4).metadata.kernelspec.name for p in (out / "notebooks").glob("*.ipynb")}
+    assert kernels == {"coursekit"} and "--name coursekit" in readme  # one kernel name everywhere
     assert "notebooks/04_deploy_azure.ipynb" in readme and "- `part4`: practice" in readme
     assert "- `part3`: assessed" in readme
     assert assert_no_key_material(out) > 100
@@ -155,6 +158,44 @@ def test_a_key_inside_the_package_stops_the_release(tmp_path):
     (project / "coursekit" / "__init__.py").write_text("")
     shutil.copy(ROOT / "quizzes" / "part2.yml", project / "coursekit" / "bundled.yml")
     with pytest.raises(ReleaseError, match="coursekit/bundled.yml is an instructor quiz key"):
+        release_course(tmp_path / "student", project / "notebooks", ROOT / "quizzes")
+    assert not (tmp_path / "student").exists() and not list(tmp_path.glob(".release-*"))
+
+
+def test_the_copy_holds_no_solution_and_every_path_it_cites(tmp_path):
+    from coursekit.release_checks import dead_references, leaked_solutions, solution_lines
+
+    out = tmp_path / "student"
+    release_course(out, ROOT / "notebooks", ROOT / "quizzes")
+    lines = solution_lines(sorted((ROOT / "notebooks").glob("*.ipynb")))
+    # each exercise's distinctive lines are looked for, lesson 02's Trainer among them
+    assert {'learning_rate=2e-5,', 'eval_dataset=tokenized["validation"],',
+            'callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],'} <= set(lines)
+    assert {nb for nb in lines.values()} == {"01_fundamentals.ipynb", "02_finetune_sentiment.ipynb", "03_evaluate.ipynb"}
+    assert leaked_solutions(out, lines) == [] and dead_references(out) == []
+    exercises = (out / "coursekit" / "exercises" / "training.py").read_text()
+    assert "reference_trainer" not in exercises and "EarlyStoppingCallback(" not in exercises
+    for lesson in ("02_finetune_sentiment.ipynb", "04_deploy_azure.ipynb"):  # what the lessons cite is shipped
+        text = (out / "notebooks" / lesson).read_text()
+        assert "benchmarks/RESULTS.md" in text
+    assert (out / "benchmarks" / "train_throughput.py").is_file() and (out / "benchmarks" / "RESULTS.md").is_file()
+
+
+@pytest.mark.parametrize("planted", ["solution", "dead link"])
+def test_a_solution_or_a_dead_link_in_the_copy_stops_the_release(tmp_path, planted):
+    project = tmp_path / "course"
+    for name in ("notebooks", "coursekit", "azureml", "benchmarks"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "environment.yml"):
+        shutil.copy(ROOT / name, project / name)
+    if planted == "solution":  # a "fallback" that spells lesson 01's answer out
+        (project / "coursekit" / "fallback.py").write_text(
+            "least_central = summary.all_sentences[int(np.argmin(summary.scores))]  # the answer\n")
+        match = r"holds solution code: coursekit/fallback.py: .*least_central.*01_fundamentals.ipynb"
+    else:
+        (project / "coursekit" / "NOTES.md").write_text("See [the table](../benchmarks/missing.md) and `docs/gone.md`.\n")
+        match = r"cites files it does not hold: coursekit/NOTES.md: link ../benchmarks/missing.md; coursekit/NOTES.md: path docs/gone.md"
+    with pytest.raises(ReleaseError, match=match):
         release_course(tmp_path / "student", project / "notebooks", ROOT / "quizzes")
     assert not (tmp_path / "student").exists() and not list(tmp_path.glob(".release-*"))
 

@@ -110,7 +110,8 @@ def cross_validation_table(model, baseline, metrics=("f1_macro", "f1_negative", 
 
 def fold_table(model, baseline, metric: str = "f1_macro"):
     """One row per fold: each model's ``metric``, the fine-tuned model's lead, and its validation
-    loss after the first and the last epoch (a fold that did not train shows no fall)."""
+    loss after the first epoch, at its lowest and after the last epoch (a fold that did not train
+    shows no fall; one whose last is above its lowest overfitted after its best epoch)."""
     import pandas as pd
 
     ours, theirs = fold_values(model, metric), fold_values(baseline, metric)
@@ -120,6 +121,7 @@ def fold_table(model, baseline, metric: str = "f1_macro"):
     histories = [m.get("history") or [] for m in folds]
     if all(histories):  # did each fold's training converge? its validation loss says
         frame["first validation loss"] = [h[0].get("eval_loss") for h in histories]
+        frame["lowest validation loss"] = [min(r.get("eval_loss", float("inf")) for r in h) for h in histories]
         frame["last validation loss"] = [h[-1].get("eval_loss") for h in histories]
     return frame
 

@@ -25,13 +25,14 @@ from coursekit.exercises.lessons import (
 from coursekit.exercises.training import (
     check_training_setup,
     describe_training,
-    reference_trainer,
+    discard_checkpoints,
     train_student_trainer,
 )
 
 __all__ = [
     "Check", "CheckFailed", "NotAttempted", "check", "check_least_central", "check_precision_recall",
-    "check_small_data_fix", "check_stars_map", "check_training_setup", "describe_training", "is_attempted",
-    "not_attempted", "reference_trainer",
+    "check_small_data_fix", "check_stars_map", "check_training_setup", "describe_training", "discard_checkpoints",
+    "is_attempted",
+    "not_attempted",
     "progress", "progress_report", "reset_progress", "train_student_trainer",
 ]

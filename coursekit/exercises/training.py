@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursekit.defaults import DEFAULT_SEED
 from coursekit.exercises.core import Check
 from coursekit.train.config import ASSIGNMENT
 
@@ -126,34 +125,32 @@ def check_training_setup(training_args, trainer, tokenized, *, results_dir, epoc
         for problem in trainer_problems(trainer, training_args, tokenized):
             check.that(False, problem)
         if not check.problems:
-            if not getattr(training_args, "load_best_model_at_end", False):
-                check.note("load_best_model_at_end is off: the saved model is the last epoch's, not the best one")
-            elif training_args.metric_for_best_model not in ("loss", "eval_loss"):
-                check.note(f"the best epoch is chosen by {training_args.metric_for_best_model!r}; the course uses "
-                           "'loss' (validation loss: on ~100 validation reviews F1 moves in steps of one review)")
+            for text in worth_adding(training_args, trainer):
+                check.note(text)
     check.finish()
 
 
-def reference_trainer(tokenized, model_dir, *, model_name: str, epochs: float = 3, seed: int = DEFAULT_SEED):
-    """The Trainer the exercise asks for, as the course writes it (used while the exercise is not done)."""
-    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+def worth_adding(args, trainer) -> list[str]:
+    """What the lesson calls worth adding and ``args``/``trainer`` lack, one note each."""
+    from transformers import EarlyStoppingCallback
 
-    from coursekit.data import padding_collator
-    from coursekit.metrics import classification_metrics
-    from coursekit.models import load_classifier, load_tokenizer
-
-    set_seed(seed)
-    tokenizer = load_tokenizer(model_name)
-    args = TrainingArguments(
-        output_dir=str(Path(model_dir) / "checkpoints"), **dict(ASSIGNMENT_ARGUMENTS, num_train_epochs=epochs),
-        per_device_eval_batch_size=64, save_strategy="epoch", logging_strategy="epoch", load_best_model_at_end=True,
-        metric_for_best_model="loss", save_total_limit=2, train_sampling_strategy="group_by_length", seed=seed,
-        report_to="none",
-    )
-    return Trainer(model=load_classifier(model_name), args=args, train_dataset=tokenized["train"],
-                   eval_dataset=tokenized["validation"], processing_class=tokenizer,
-                   data_collator=padding_collator(tokenizer), compute_metrics=classification_metrics(),
-                   callbacks=[EarlyStoppingCallback(early_stopping_patience=2)])
+    notes = []
+    if _value(args.save_strategy) != "epoch":
+        notes.append(f"save_strategy is {_value(args.save_strategy)!r}: with \"epoch\" a checkpoint is written every "
+                     "epoch, so a stopped run can resume")
+    if not args.load_best_model_at_end:
+        notes.append("load_best_model_at_end is off: the saved model is the last epoch's, not the best one")
+    elif args.metric_for_best_model not in ("loss", "eval_loss"):
+        notes.append(f"the best epoch is chosen by {args.metric_for_best_model!r}; the course uses 'loss' "
+                     "(validation loss: on ~100 validation reviews F1 moves in steps of one review)")
+    if _value(args.logging_strategy) != "epoch":
+        notes.append(f"logging_strategy is {_value(args.logging_strategy)!r}: with \"epoch\" every epoch's training "
+                     "loss sits beside its validation loss in the history and the loss plot")
+    if not any(isinstance(c, EarlyStoppingCallback) for c in trainer.callback_handler.callbacks):
+        notes.append("no EarlyStoppingCallback: training runs every epoch even after validation loss stops falling")
+    if args.report_to not in ([], ["none"], "none", None):
+        notes.append(f"report_to is {args.report_to!r}: the Trainer logs to those trackers too; \"none\" keeps it quiet")
+    return notes
 
 
 def config_from_trainer(trainer, model_dir, profile):
@@ -180,8 +177,8 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
     ``tokenized`` are the splits the Trainer was built with (the test split is scored once,
     after training); ``prepared`` is the :class:`~coursekit.train.PreparedData` they came
     from, which the run card (``coursekit.json``) records beside the model and metrics.json.
-    While the exercise is not done (``trainer`` is a placeholder), the course's own Trainer
-    trains instead, so the lesson can go on. ``reuse`` (set by ``coursekit render``) loads
+    While the exercise is not done (``trainer`` is a placeholder), ``coursekit train``'s pipeline
+    trains with its defaults instead (no written-out answer ships), so the lesson can go on. ``reuse`` (set by ``coursekit render``) loads
     the model already in ``model_dir`` instead of training it again. Returns a :class:`~coursekit.train.TrainResult`.
     """
     from coursekit.exercises.core import is_attempted
@@ -195,15 +192,16 @@ def train_student_trainer(trainer, tokenized, prepared, model_dir, *, profile, e
         print(f"reusing the model already trained in {model_dir}: not training it again", flush=True)
         return result
 
-    written_by = "the student (Part 2)"
-    if not is_attempted(trainer):
-        print("⏭ your Trainer is not written yet: training with the course's Trainer so the lesson can go on")
-        trainer = reference_trainer(tokenized, model_dir, model_name=profile.model, epochs=epochs)
-        written_by = "the course (the exercise was not attempted)"
-    config = config_from_trainer(trainer, model_dir, profile)
-    config.extras["trainer"] = f"written by {written_by}"
     from coursekit.monitoring.reference import reference_after_training  # what lesson 04's monitor compares with
+    from coursekit.train import TrainConfig
 
+    if not is_attempted(trainer):  # the course's pipeline trains (coursekit train's defaults), not a written answer
+        print("⏭ your Trainer is not written yet: training with coursekit's defaults so the lesson can go on")
+        config = TrainConfig.from_profile(profile, model_dir, epochs=epochs)
+        config.extras["trainer"] = "built by coursekit from its defaults (the exercise was not attempted)"
+        return train_and_record(prepared, config, profile.name, after_training=reference_after_training)
+    config = config_from_trainer(trainer, model_dir, profile)
+    config.extras["trainer"] = "written by the student (Part 2)"
     return train_and_record(prepared, config, profile.name, trainer=trainer, encoded=tokenized,
                             after_training=reference_after_training)
 
@@ -250,3 +248,25 @@ def _verdict_sentence(verdict) -> str:
         return (f"Verdict: overfitting ({why}); the model kept is the one of the lowest validation loss, "
                 "so the later epochs changed nothing you use.")
     return "Verdict: a model that has learned" + (f" ({why})." if why else ".")
+
+
+def discard_checkpoints(*runs) -> list:
+    """Remove the ``checkpoints/`` folder of each run (an experiment's: the model itself stays), printing
+    what was freed; a run not attempted yet is skipped. Returns the folders removed."""
+    import shutil
+
+    from coursekit.exercises.core import is_attempted
+    from coursekit.model_folder import ModelFolder
+
+    removed = []
+    for run in runs:
+        if not is_attempted(run):
+            continue
+        folder = ModelFolder(run.output_dir).checkpoints_dir
+        if folder.is_dir():
+            size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+            shutil.rmtree(folder)
+            removed.append(folder)
+            print(f"removed {folder} ({size / 1e6:,.0f} MB of checkpoints: weights and optimizer state); "
+                  f"the model stays in {run.output_dir}")
+    return removed

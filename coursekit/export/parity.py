@@ -20,6 +20,7 @@ import numpy as np
 
 from ..model_folder import cleaning_config
 from ..progress import NoProgress
+from .contention import contention_reasons
 from .latency import measure_in_process, time_engines_isolated
 from .manifest import FP32_NAME, INT8_NAME, read_manifest
 from .runners import encode, make_runner
@@ -117,7 +118,7 @@ def parity_report(
         engines = agreement(files, tokenizer, texts, labels, int(manifest.get("max_length", seq_len)), threads)
     timed = latency(files, tokenizer, texts, batch_sizes, seq_len, repeats=repeats, rounds=rounds, threads=threads,
                     spinning=spinning, isolate=isolate, progress=progress)
-    return {
+    report = {
         "data": data_name,
         "n_texts": len(texts),
         "labelled": labels is not None,
@@ -138,6 +139,8 @@ def parity_report(
                     "before": machine_before, "after": _machine_load()},
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    report["contention"] = contention_reasons(report)  # signs that the machine was too busy for the ratios
+    return report
 
 
 def _as_served(export_dir: Path, texts: list[str]) -> tuple[dict, list[str], object]:

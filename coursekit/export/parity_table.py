@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
+from .contention import contention_reasons, contention_warning
+
 # What the spinning and thread settings do to the figures (measured: benchmarks/RESULTS.md).
 SPINNING_AND_THREADS = (
     "Spinning: ONNX Runtime's idle threads busy-wait for the next run unless told not to (the scoring "
@@ -17,6 +19,8 @@ SPINNING_AND_THREADS = (
 def format_parity_table(report: dict) -> str:
     """A fixed-width table of a :func:`~coursekit.export.parity.parity_report` result."""
     batches = [str(b) for b in report["batch_sizes"]]
+    busy = report["contention"] if "contention" in report else contention_reasons(report)
+    shown = "({:.2f}x)" if busy else "{:.2f}x"  # a ratio taken under contention is shown, but marked
     head = ["engine", "size MB", "max|Δlogit|", "agree", "acc"]
     head += [f"b{b} p50 ms" for b in batches] + [f"b{b} speedup" for b in batches]
     rows = []
@@ -26,12 +30,13 @@ def format_parity_table(report: dict) -> str:
                "—" if name == "pytorch" else f"{entry['agreement']:.2%}",
                f"{entry['accuracy']:.3f}" if "accuracy" in entry else "—"]
         row += [f"{report['latency_ms'][name][b]['p50_ms']:.1f}" for b in batches]
-        row += ["1.00x" if name == "pytorch" else f"{report['speedup_vs_pytorch'][name][b]:.2f}x" for b in batches]
+        row += ["1.00x" if name == "pytorch" else shown.format(report['speedup_vs_pytorch'][name][b]) for b in batches]
         rows.append(row)
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in [head, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([_title(report), *lines, *_footer(report)])
+    warning = textwrap.wrap(contention_warning(busy), width=110) if report["batch_sizes"] else []
+    return "\n".join([_title(report), *lines, *warning, *_footer(report)])
 
 
 def _title(report: dict) -> str:

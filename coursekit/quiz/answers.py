@@ -150,6 +150,11 @@ def _fernet(salt: str, question_id: str, canonical: str):
     return Fernet(base64.urlsafe_b64encode(digest.digest()))
 
 
+def why_key(option_id: str) -> str:
+    """What a wrong option's "why" is locked with in a practice copy: its own id (picking it unlocks it)."""
+    return f"why:{option_id}"
+
+
 def lock_explanation(salt: str, question_id: str, canonical: str, explanation: str) -> str:
     """The explanation encrypted with a key only the correct answer reproduces."""
     return _fernet(salt, question_id, canonical).encrypt(explanation.encode("utf-8")).decode("ascii")

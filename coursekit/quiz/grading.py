@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 from coursekit.quiz.answers import (
     answer_hash, canonical, describe_answer, key_answer, normalise_answer, rubric_mentions, unlock_explanation,
-    word_count,
+    why_key, word_count,
 )
 from coursekit.quiz.model import Question, Quiz
 
@@ -59,6 +59,7 @@ class QuestionResult:
     rubric_mentioned: tuple[str, ...] = ()
     items: tuple[ItemResult, ...] = ()
     hint: str | None = None
+    why: str | None = None  # after a wrong answer: why the chosen option(s) are wrong
     note: str | None = None
     full: bool = False  # full points: the question changed after an accepted earlier version was answered
 
@@ -188,7 +189,22 @@ def grade_question(quiz: Quiz, question: Question, raw_answer: Any, *, partial_c
                     if question.kind == "multiple_select" else "Not quite. Try again.")
     return QuestionResult(**base, answered=True, correct=correct, score=score, feedback=feedback, answer=answer,
                           explanation=_explanation(quiz, question, answer, correct),
-                          hint=None if correct else question.hint)
+                          hint=None if correct else question.hint, why=None if correct else _why(quiz, question, answer))
+
+
+def _why(quiz: Quiz, question: Question, answer: Any) -> str | None:
+    """Why the chosen option(s) are wrong: each one's ``why`` (unlocked by its id in a practice copy); for
+    true/false, the explanation of the other answer."""
+    if question.kind == "true_false":
+        return _explanation(quiz, question, not answer, True)
+    chosen = [answer] if question.kind == "single_choice" else list(answer or [])
+    whys = []
+    for option in (o for o in question.options if o.id in chosen):
+        text = option.why if quiz.is_key else option.why_locked and unlock_explanation(
+            quiz.salt, question.id, why_key(option.id), option.why_locked)
+        if text:
+            whys.append(text if question.kind == "single_choice" else f"{option.text}: {text}")
+    return "\n".join(whys) or None
 
 
 def _matches(quiz: Quiz, question: Question, given: str, item=None) -> bool:
@@ -232,7 +248,7 @@ def _grade_items(quiz: Quiz, question: Question, answer: dict, base: dict) -> Qu
     lines += [] if all_right or quiz.is_key else ["Try again."]
     return QuestionResult(**base, answered=True, correct=all_right, answer=answer, items=tuple(items),
                           score=round(share * sum(r.correct and r.justified for r in items), 6),
-                          feedback=" ".join(lines), explanation=_explanation(quiz, question, answer, all_chosen),
+                          feedback="\n".join(lines), explanation=_explanation(quiz, question, answer, all_chosen),
                           hint=None if all_chosen else question.hint)
 
 

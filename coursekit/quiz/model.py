@@ -28,6 +28,8 @@ DATE_EXAMPLE = "e.g. 2026-12-15T23:59:00+00:00, or a date: 2026-12-15"
 class Option:
     id: str
     text: str
+    why: str | None = None  # why this option is wrong (key), shown after a student picks it
+    why_locked: str | None = None  # the same in a practice copy, locked with the option's id
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Question:
     max_words: int | None = None
     rubric: tuple[RubricPoint, ...] = ()
     hint: str | None = None
+    taught_in: dict = field(default_factory=dict)  # {lesson, text}: where the lesson teaches it (instructor keys)
 
     @property
     def auto_graded(self) -> bool:

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from coursekit.errors import QuizError
 from coursekit.fileio import read_data_file, write_text_atomic
-from coursekit.quiz.answers import answer_hash, canonical, key_answer, lock_explanation, new_salt
+from coursekit.quiz.answers import answer_hash, canonical, key_answer, lock_explanation, new_salt, why_key
 from coursekit.quiz.model import (
     DEFAULT_JUSTIFICATION, RELEASE_MODES, Item, Option, Question, Quiz, RubricPoint, parse_time,
 )
@@ -82,14 +82,14 @@ def _build_question(q: dict) -> Question:
     return Question(
         id=q["id"], kind=q["kind"], points=float(q["points"]), objective=q["objective"], prompt=q["prompt"],
         explanation=q.get("explanation"), explanation_locked=q.get("explanation_locked"),
-        options=tuple(Option(o["id"], o["text"]) for o in q.get("options", [])),
+        options=tuple(Option(o["id"], o["text"], o.get("why"), o.get("why_locked")) for o in q.get("options", [])),
         answer=tuple(q["answer"]) if isinstance(q.get("answer"), list) else q.get("answer"),
         answer_hash=q.get("answer_hash"),
         items=tuple(Item(i["id"], i["prompt"], i.get("answer"), i.get("answer_hash"), i.get("explanation"))
                     for i in q.get("items", [])),
         justification=justification, min_words=q.get("min_words"), max_words=q.get("max_words"),
         rubric=tuple(RubricPoint(p["id"], p["point"], tuple(p["keywords"])) for p in q.get("rubric", [])),
-        hint=q.get("hint"),
+        hint=q.get("hint"), taught_in=dict(q.get("taught_in") or {}),
     )
 
 
@@ -160,8 +160,12 @@ def release_quiz(quiz: Quiz, mode: str | None = None, salt: str | None = None) -
 
 def _release_question(quiz: Quiz, raw: dict, mode: str, salt: str) -> dict:
     question = quiz.question(raw["id"])
-    kept = {k: raw[k] for k in ("id", "kind", "points", "objective", "prompt", "options",
+    kept = {k: raw[k] for k in ("id", "kind", "points", "objective", "prompt",
                                 "justification", "min_words", "max_words") if k in raw}
+    if "options" in raw:  # a wrong option's "why" travels locked with its own id (practice), or not at all
+        kept["options"] = [{"id": o.id, "text": o.text, **({"why_locked": lock_explanation(
+            salt, question.id, why_key(o.id), o.why)} if o.why and mode == "practice" else {})}
+            for o in question.options]
     if question.kind == "reflection":
         return kept
     practice = mode == "practice"

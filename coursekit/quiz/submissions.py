@@ -100,10 +100,16 @@ def submission_path(directory: str | os.PathLike, student_id: str, quiz_id: str)
     return Path(directory) / f"{file_slug(clean_student_id(student_id))}__{quiz_id}.json"
 
 
+LOCK_FOLDER = ".locks"  # hidden, so that the folder of files to hand in holds only the submissions
+
+
 def _lock(path: Path):
+    """The lock of ``path``, kept in a hidden folder beside it (a lock file stays after use: removing it races)."""
     from filelock import FileLock
 
-    return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+    folder = path.parent / LOCK_FOLDER
+    folder.mkdir(exist_ok=True)
+    return FileLock(str(folder / (path.name + ".lock")), timeout=LOCK_TIMEOUT_S)
 
 
 def _read_raw(path: Path) -> dict:

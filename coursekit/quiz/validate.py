@@ -30,7 +30,7 @@ def option_ids(c: Checker, value: Any, path: Path_) -> None:
 
 
 HASH = matches(r"[0-9a-f]{64}", "a SHA-256 hash")
-OPTION = mapping({"id": ident, "text": text}, ("id", "text"))
+OPTION = mapping({"id": ident, "text": text, "why": text, "why_locked": text}, ("id", "text"))  # why: a wrong one
 ITEM = mapping({"id": ident, "prompt": text, "answer": ident, "answer_hash": HASH, "explanation": text},
                ("id", "prompt"))
 RUBRIC_POINT = mapping({"id": ident, "point": text, "keywords": list_of(matches(r"(?s).{2,}", "a keyword of 2 "
@@ -42,15 +42,18 @@ QUESTION_FIELDS: dict[str, Check] = {
     "answer": anything, "answer_hash": HASH, "items": list_of(ITEM, 1),
     "justification": mapping({"required": boolean, "min_words": whole(1), "max_words": whole(1)}),
     "min_words": whole(0), "max_words": whole(1), "rubric": list_of(RUBRIC_POINT, 1),
+    # where the lesson teaches it: the notebook's name (no .ipynb) and a passage of its text
+    "taught_in": mapping({"lesson": matches(r"[0-9]{2}_[A-Za-z0-9_]+", "a notebook name such as 01_fundamentals"),
+                          "text": text}, ("lesson", "text")),
 }
-_SHOWN = {"explanation", "explanation_locked", "hint"}
+_SHOWN = {"explanation", "explanation_locked", "hint", "taught_in"}
 # kind -> (fields it needs beyond id, kind, points, objective, prompt; every field it may have)
 KIND_FIELDS: dict[str, tuple[tuple, set]] = {
     "single_choice": (("options",), {"options", "answer", "answer_hash", *_SHOWN}),
     "true_false": ((), {"answer", "answer_hash", *_SHOWN}),
     "multiple_select": (("options",), {"options", "answer", "answer_hash", *_SHOWN}),
     "choice_per_item": (("options", "items"), {"options", "items", "justification", *_SHOWN}),
-    "reflection": (("min_words", "max_words"), {"min_words", "max_words", "rubric", "explanation"}),
+    "reflection": (("min_words", "max_words"), {"min_words", "max_words", "rubric", "explanation", "taught_in"}),
 }
 ANSWERS: dict[str, Check] = {"single_choice": text, "true_false": boolean, "multiple_select": option_ids}
 QUIZ_FIELDS: dict[str, Check] = {

@@ -21,6 +21,7 @@ from typing import Any
 from coursekit.errors import CoursekitError
 from coursekit.quiz.grading import QuestionResult, QuizResult, grade_quiz, word_count
 from coursekit.quiz.model import Question, Quiz
+from coursekit.quiz.widget_css import QUIZ_CSS
 from coursekit.quiz.quizfile import resolve_quiz
 from coursekit.quiz.submissions import (
     STUDENT_ENV, default_submissions_dir, read_submission, record_answers, submission_path,
@@ -30,35 +31,6 @@ STATE_CLASSES = ("coursekit-correct", "coursekit-incorrect", "coursekit-saved", 
 _MODE_NOTES = {"practice": "Practice: instant feedback; your answers are saved on every Check.",
                "assessed": "Assessed: your answers are saved on every Check; feedback comes with your grade.",
                "key": "Instructor copy (answers included)."}
-# The widget carries its CSS (an HTML widget holding a <style>, scoped to .coursekit-quiz), so it looks the
-# same in JupyterLab, Notebook 7 and rendered pages: ipywidgets gives each radio option a fixed one-line
-# height and each checkbox label nowrap, so a long option ran over the next one and hid its button; these
-# rules let options wrap, each with its button at the top left of its own text.
-QUIZ_CSS = """
-.coursekit-quiz .widget-radio-box, .coursekit-quiz .jupyter-widget-radio-box { height: auto; margin-bottom: 0; }
-.coursekit-quiz .widget-radio, .coursekit-quiz .jupyter-widget-radio { width: auto; max-width: 100%; }
-.coursekit-quiz .widget-radio-box label, .coursekit-quiz .jupyter-widget-radio-box label { display: flex;
-  align-items: flex-start; gap: 0.5em; height: auto; min-height: 1.6em; line-height: 1.4; white-space: normal;
-  overflow-wrap: anywhere; padding: 0.15em 0; }
-.coursekit-quiz .widget-radio-box input, .coursekit-quiz .jupyter-widget-radio-box input {
-  order: -1; float: none; flex: none; height: auto; margin: 0.2em 0 0 1px; }
-.coursekit-quiz .widget-checkbox, .coursekit-quiz .jupyter-widget-checkbox {
-  width: auto; max-width: 100%; height: auto; line-height: 1.4; }
-.coursekit-quiz .widget-checkbox .widget-label-basic,
-.coursekit-quiz .jupyter-widget-checkbox .jupyter-widget-label-basic { display: flex; align-items: flex-start;
-  gap: 0.5em; white-space: normal; overflow: visible; line-height: 1.4; padding: 0.15em 0; }
-.coursekit-quiz .widget-checkbox input[type='checkbox'],
-.coursekit-quiz .jupyter-widget-checkbox input[type='checkbox'] { flex: none; align-self: flex-start;
-  margin: 0.2em 0 0 1px; }
-.coursekit-quiz .widget-checkbox .widget-label-basic span,
-.coursekit-quiz .jupyter-widget-checkbox .jupyter-widget-label-basic span { white-space: normal; overflow: visible; }
-.coursekit-quiz .coursekit-item-row { flex-wrap: wrap; gap: 0.3em; }
-.coursekit-quiz .widget-html-content, .coursekit-quiz .jupyter-widget-html-content {
-  white-space: normal; overflow-wrap: anywhere; }
-.coursekit-quiz .coursekit-hint { margin-top: 0.3em; font-style: italic; }
-"""
-
-
 def _style_widget(w):
     return _classed(w.HTML(value=f"<style>{QUIZ_CSS}</style>", layout=w.Layout(height="0px", margin="0")),
                     "coursekit-style")
@@ -112,13 +84,14 @@ class QuestionView:
             rows = []
             rule = q.justification
             for item in q.items:
+                # the dropdown as wide as its longest option; the justification below it, sized for its words
                 choice = w.Dropdown(options=[("Choose...", None)] + [(o.text, o.id) for o in q.options],
-                                    value=None, layout=w.Layout(width="18em"))
-                reason = _classed(w.Text(placeholder=f"Why? One line, {rule['min_words']} to {rule['max_words']} words",
-                                         layout=w.Layout(width="32em")), "coursekit-justification")
+                                    value=None, layout=w.Layout(width="auto", max_width="100%"))
+                reason = _classed(w.Textarea(placeholder=f"Why? {rule['min_words']} to {rule['max_words']} words",
+                                             rows=5, layout=w.Layout(width="100%")), "coursekit-justification")
                 self.inputs[item.id], self.justifications[item.id] = choice, reason
                 _classed(choice, "coursekit-answer")
-                row = _classed(w.HBox([choice, reason], layout=w.Layout(flex_flow="row wrap")), "coursekit-item-row")
+                row = _classed(w.VBox([choice, reason]), "coursekit-item-row")
                 rows.append(w.VBox([w.HTML(_text(item.prompt)), row]))
             return rows
         else:  # reflection
@@ -172,7 +145,13 @@ class QuestionView:
             state, mark = ("coursekit-saved" if result.answered else "coursekit-unanswered"), ""
         else:
             state, mark = ("coursekit-correct", "&#10004; ") if result.correct else ("coursekit-incorrect", "&#10008; ")
-        text = f"{mark}<b>{_text(result.feedback)}</b>"
+        verdict, *details = result.feedback.splitlines() or [""]
+        if result.items:  # one line per item under a short verdict, not one bold run-on paragraph
+            verdict, details = ("All right." if result.correct else "Not all right yet:"), result.feedback.splitlines()
+        text = f"{mark}<b>{_text(verdict)}</b>"
+        text += "<ul class='coursekit-details'>" + "".join(f"<li>{_text(d)}</li>" for d in details) + "</ul>" if details else ""
+        if result.why:
+            text += "".join(f"<div class='coursekit-why'>Why not: {_text(line)}</div>" for line in result.why.splitlines())
         text += f"<div class='coursekit-hint'>Hint: {_text(result.hint)}</div>" if result.hint else ""
         if result.explanation:
             explanation = "<br>".join(_text(line) for line in result.explanation.splitlines())
