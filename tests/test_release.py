@@ -171,7 +171,8 @@ def test_the_copy_holds_no_solution_and_every_path_it_cites(tmp_path):
     # each exercise's distinctive lines are looked for, lesson 02's Trainer among them
     assert {'learning_rate=2e-5,', 'eval_dataset=tokenized["validation"],',
             'callbacks=[EarlyStoppingCallback(early_stopping_patience=2)],'} <= set(lines)
-    assert {nb for nb in lines.values()} == {"01_fundamentals.ipynb", "02_finetune_sentiment.ipynb", "03_evaluate.ipynb"}
+    assert {nb for nb in lines.values()} == {"01_fundamentals.ipynb", "02_finetune_sentiment.ipynb", "03_evaluate.ipynb",
+                                             "05_cheaper_finetuning.ipynb"}
     assert leaked_solutions(out, lines) == [] and dead_references(out) == []
     exercises = (out / "coursekit" / "exercises" / "training.py").read_text()
     assert "reference_trainer" not in exercises and "EarlyStoppingCallback(" not in exercises
@@ -272,7 +273,8 @@ def test_the_student_repository_installs_alone_and_shows_no_keys(tmp_path):
     in_checkout = len(load_reviews(shop_reviews_path(), report=DataReport()))  # labelled, non-empty rows
     assert Path(report["shop"]["path"]).is_relative_to(site) and report["shop"]["rows"] == in_checkout > 19_000
     modes = {quiz_id: info["mode"] for quiz_id, info in report["quizzes"].items()}
-    assert modes == {"part1": "practice", "part2": "practice", "part3": "assessed", "part4": "practice"}
+    assert modes == {"part1": "practice", "part2": "practice", "part3": "assessed", "part4": "practice",
+                     "part5": "practice"}
     for info in report["quizzes"].values():
         assert info["answers"] == [] and "Instructor copy" not in info["title_note"]
         assert Path(info["source"]).resolve().is_relative_to(student.resolve())
