@@ -83,11 +83,16 @@ def test_the_wheel_outside_the_checkout_trains_exports_and_serves(installed):
     server = subprocess.Popen([str(python), "-I", "-m", "coursekit.cli", "serve", str(model), "--port", str(port)],
                               cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               start_new_session=True)
+    banner = []
     try:
+        for line in server.stdout:  # the launcher says what it serves once its server answers: wait for that line
+            banner.append(line)
+            if line.startswith("serving"):
+                break
         answer = _score(port, "Love this dress! it's sooo pretty.")  # a real review of the shop export
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # coursekit serve stops its own server on SIGTERM
-        output = server.communicate(timeout=60)[0]
+        output = "".join(banner) + server.communicate(timeout=60)[0]
     assert server.returncode == 0, output[-3000:]
     assert answer["predictions"][0]["label"] in ("POSITIVE", "NEGATIVE")
     assert "serving" in output and "stopping the server" in output
