@@ -14,7 +14,7 @@ with `coursekit.train.runs`, as lesson 05 does.
 Times need two quiet cores: run it under the team's CPU lock (the load is recorded). About 8
 minutes on 2 cores at the default sizes (400 reviews, 3 epochs, 6 runs):
 
-    flock /work/cpu.lock .venv/bin/python benchmarks/train_methods.py --output benchmarks/results
+    .venv/bin/python benchmarks/train_methods.py --output benchmarks/results
 """
 from __future__ import annotations
 
