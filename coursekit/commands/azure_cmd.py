@@ -263,9 +263,14 @@ def run_monitor(args) -> int:
     """The reference first (a local file: the cheapest check), then the workspace, then the cloud."""
     from ..azure.monitor_cloud import create_monitor
     from ..azure.monitor_specs import MonitorOptions
-    from ..monitoring.reference import read_reference
+    from ..model_folder import ModelFolder
+    from ..monitoring.reference import find_reference, read_reference
+    from ..monitoring.served_scores import default_graph_fingerprint, with_served_scores
 
-    profile = read_reference(args.model_dir, "MODEL_DIR")
+    path = find_reference(args.model_dir, "MODEL_DIR")
+    served = default_graph_fingerprint(ModelFolder(path.parent).export_dir)  # the graph `azure deploy` ships
+    profile = with_served_scores(read_reference(path, "MODEL_DIR"), path, served)
+    print(profile["scored_by"].get("note") or f"reference scored by {profile['scored_by']['engine']}")
     options = MonitorOptions(endpoint=args.endpoint, slot=args.slot, emails=list(args.email))
     create_monitor(_client(args), profile, options)
     return 0

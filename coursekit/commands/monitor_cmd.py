@@ -21,6 +21,9 @@ def add_parser(subparsers) -> None:
         epilog="thresholds (--threshold NAME=VALUE): " + ", ".join(f"{k}={v}" for k, v in THRESHOLDS.items()))
     p.add_argument("logs", nargs="*", help="request log files or folders (searched for *.jsonl)")
     p.add_argument("--reference", help="monitoring-reference.json, the model folder holding it, or its onnx/ folder")
+    p.add_argument("--export", action="append", default=[], metavar="DIR",
+                   help="the export folder that served the logs, when it is not the model folder's onnx/: its graph "
+                        "scores the reference's validation reviews, so engines are compared like with like")
     p.add_argument("--output", help="folder for monitor.json and monitor.html (default: print the verdicts only)")
     p.add_argument("--last-minutes", type=float, help="only the requests of the last N minutes")
     p.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE", help="change one threshold")
@@ -55,13 +58,19 @@ def run_monitor(args: argparse.Namespace) -> int:
         return _write_reference(Path(args.write_reference))
     if not args.logs or not args.reference:
         raise MonitorError("name the collected logs (LOGS...) and the model's reference profile (--reference)")
-    report = monitor_paths(args.logs, args.reference, _thresholds(args.threshold), args.last_minutes, args.output)
+    report = monitor_paths(args.logs, args.reference, _thresholds(args.threshold), args.last_minutes, args.output,
+                           args.export)
     _print(report)
     return ALERT_EXIT if report["alert"] else 0
 
 
 def _print(report: dict) -> None:
     print(f"read {report['read']}")
+    scored_by = report["prediction_drift"].get("reference_scored_by") or {}
+    if scored_by.get("note"):
+        print(f"  note: {scored_by['note']}")
+    elif scored_by.get("fingerprint"):
+        print(f"  reference scored by the serving graph {scored_by['engine']} ({scored_by['fingerprint']})")
     for part in ("operations", "prediction_drift", "data_drift"):
         for s in report[part].get("signals", []):
             state = "ALERT" if s["alert"] else "ok"

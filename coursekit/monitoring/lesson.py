@@ -86,11 +86,11 @@ def _requests(texts: list[str], per_request: int, max_chars: int, max_total: int
         yield batch
 
 
-def run_monitor(log_dir, reference, output) -> dict:
-    """``coursekit monitor LOG_DIR --reference REFERENCE --output OUTPUT``, as a report dict."""
+def run_monitor(log_dir, reference, output, export_dir=None) -> dict:
+    """``coursekit monitor LOG_DIR --reference REFERENCE --output OUTPUT [--export EXPORT_DIR]``, as a report dict."""
     from .report import monitor_paths
 
-    return monitor_paths([log_dir], reference, output=output)
+    return monitor_paths([log_dir], reference, output=output, exports=[export_dir] if export_dir else ())
 
 
 def signals_table(report: dict):

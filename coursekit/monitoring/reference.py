@@ -41,9 +41,7 @@ def build_reference(texts: list[str], p_positive, tokenizer, *, max_length: int,
     p_positive = np.asarray(p_positive, dtype=float)
     if len(texts) != len(p_positive) or not len(texts):
         raise MonitorError(f"the reference needs one score per text ({len(texts)} texts, {len(p_positive)} scores)")
-    keep = np.arange(len(texts))
-    if len(keep) > MAX_ROWS:
-        keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_ROWS, replace=False))
+    keep = reference_positions(len(texts), seed)
     texts, p_positive = [texts[i] for i in keep], p_positive[keep]
     rows = _feature_rows(texts, tokenizer, max_length)
     vocab = Counter(w for t in vocabulary_texts for w in words_of(t))
@@ -54,7 +52,7 @@ def build_reference(texts: list[str], p_positive, tokenizer, *, max_length: int,
     rows["label"] = [labels[1] if p >= threshold else labels[0] for p in p_positive]
     pieces, unk = np.array(rows["pieces"]), np.array(rows["unk"])
     return {
-        "format": FORMAT, "format_version": 1, "split": "validation", "rows": len(texts),
+        "format": FORMAT, "format_version": 1, "split": "validation", "rows": len(texts), "sample_seed": seed,
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": list(labels), "positive_label": labels[1], "threshold": threshold, "max_length": int(max_length),
         "scores": {"positive_share": round(float(np.mean(p_positive >= threshold)), 4),
@@ -68,6 +66,14 @@ def build_reference(texts: list[str], p_positive, tokenizer, *, max_length: int,
                        "validation_oov_rate": None if oov is None else round(oov, 5)},
         "data": rows,
     }
+
+
+def reference_positions(n: int, seed: int = 0) -> np.ndarray:
+    """Which of ``n`` validation rows the profile keeps: all, or a seeded sample of :data:`MAX_ROWS`."""
+    keep = np.arange(n)
+    if n > MAX_ROWS:
+        keep = np.sort(np.random.default_rng(seed).choice(keep, MAX_ROWS, replace=False))
+    return keep
 
 
 def _feature_rows(texts: list[str], tokenizer, max_length: int) -> dict:
@@ -87,10 +93,10 @@ def _summary(values) -> dict:
             "quantiles": [round(float(q), 2) for q in np.quantile(values, [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1])]}
 
 
-def write_reference(folder: str | os.PathLike, profile: dict) -> Path:
+def write_reference(folder: str | os.PathLike, profile: dict, name: str = REFERENCE_NAME) -> Path:
     from ..fileio import write_json_atomic
 
-    return write_json_atomic(Path(folder) / REFERENCE_NAME, profile)
+    return write_json_atomic(Path(folder) / name, profile)
 
 
 def read_reference(path: str | os.PathLike, option: str = "--reference") -> dict:
