@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from shop_scores import uptime  # noqa: E402
 
-SWEEP = {"full": (2e-5, 1e-4), "lora": (5e-4, 2e-3), "head": (1e-3, 5e-3)}
+SWEEP = {"full": (2e-5, 1e-4), "lora": (5e-4, 2e-3, 1e-2), "head": (5e-3, 5e-2, 2e-1)}
 SIZES = {"max_samples": 400, "epochs": 3}
 
 
