@@ -45,3 +45,21 @@ def pytest_configure(config):
     os.environ.setdefault("COURSEKIT_STUDENT_ID", "ci-student")
     for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ[name] = "1"
+    _share_the_cores()
+
+
+def _share_the_cores() -> None:
+    """Under pytest-xdist, each worker's PyTorch (and the kernels and processes it starts) gets its
+    share of the cores, not all of them. Two workers each running 2 OpenMP threads on 2 cores keep
+    every thread waiting for a core at every layer: the walk-through's Part 2 training alone took 1,008 s
+    beside the other worker's tests, where the whole lesson took 343 s in one process. ``OMP_NUM_THREADS``
+    set by hand wins."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if workers < 2 or "OMP_NUM_THREADS" in os.environ:
+        return
+    share = max(1, (os.cpu_count() or 1) // workers)
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(share)
+    import sys
+
+    if "torch" in sys.modules:  # imported already (a plugin): set its pool too
+        sys.modules["torch"].set_num_threads(share)
