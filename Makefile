@@ -92,7 +92,7 @@ test: install browser-deps
 	if [ -z "$(TEST_SERIAL)" ]; then \
 	  (OMP_NUM_THREADS=1 $(NBVAL_FULL) --durations=5 > $$full_log 2>&1; echo $$? > $$full_log.status) & \
 	fi; \
-	$(VENV)/bin/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15 \
+	$(VENV)/bin/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15 \
 	  $(PYTEST_ARGS) || status=$$?; \
 	if [ -z "$(TEST_SERIAL)" ]; then \
 	  wait; echo "---- the full-tier notebooks (nbval), run beside the unit tests ----"; cat $$full_log; \

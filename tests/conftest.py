@@ -66,12 +66,15 @@ def reference_run(tmp_path_factory) -> dict:
 
 
 # The test files that take longest (make test's --durations), longest first. They start first, so that
-# under pytest-xdist (make test: two workers, a file each at a time) no long file starts last while the
-# other worker idles. The order of the tests within a file stays as written.
+# under pytest-xdist (make test: two workers, a file each at a time, --no-loadscope-reorder so that
+# xdist keeps this order instead of putting the files with the most tests first) no long file starts
+# last while the other worker idles. xdist hands each worker two files at the start: the walk-through's
+# worker gets a short file second (it waits until the walk-through ends), the other the next long ones.
+# The order of the tests within a file stays as written.
 LONGEST_FIRST = (
-    "test_student_walkthrough.py", "test_full_tier.py", "test_preemption.py", "test_train.py",
-    "test_readme_commands.py", "test_distributed.py", "test_browser.py", "test_run_card.py", "test_export.py",
-    "test_render.py",
+    "test_student_walkthrough.py", "test_full_tier.py", "test_architecture.py", "test_preemption.py",
+    "test_train.py", "test_readme_commands.py", "test_distributed.py", "test_browser.py", "test_run_card.py",
+    "test_export.py", "test_render.py",
 )
 
 
