@@ -181,3 +181,20 @@ def test_tokenization_truncates_and_leaves_padding_to_the_collator():
     assert set(encoded["train"].column_names) == {"label", "input_ids", "token_type_ids", "attention_mask"}
     batch = padding_collator(tok)([encoded["train"][i] for i in range(4)])
     assert batch["input_ids"].shape[1] == max(lengths[:4])
+
+
+def test_scored_splits_go_shortest_first_and_keep_their_rows():
+    from collections import Counter
+
+    from coursekit.data import tokenize_splits
+    from coursekit.data.tokenization import shortest_first
+    from coursekit.models import load_tokenizer
+    from coursekit.profiles import get_profile
+
+    tok = load_tokenizer(get_profile("offline").model)
+    encoded = tokenize_splits(split_dataset(load_reviews(SLICE, **OPTIONS)), tok, max_length=64)["validation"]
+    ordered = shortest_first(encoded)
+    lengths = [len(x) for x in ordered["input_ids"]]
+    assert lengths == sorted(lengths) and lengths != [len(x) for x in encoded["input_ids"]]
+    as_rows = lambda d: Counter((tuple(r["input_ids"]), r["label"]) for r in d)  # noqa: E731
+    assert as_rows(ordered) == as_rows(encoded)  # the same reviews with their labels, reordered

@@ -68,6 +68,7 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
     from transformers import EarlyStoppingCallback, set_seed
 
     from ..data import padding_collator, tokenize_splits
+    from ..data.tokenization import shortest_first
     from ..metrics import classification_metrics
     from ..models import load_classifier, load_tokenizer
     from .arguments import build_training_arguments
@@ -82,6 +83,9 @@ def build_trainer(splits, config: TrainConfig, tokenizer=None, model=None, callb
     model = apply_method(model or load_classifier(config.model), config)  # --method full | lora | head
     main_print(f"tokenizing {sum(len(part) for part in splits.values())} reviews (max length {config.max_length}) ...")
     encoded = tokenize_splits(splits, tokenizer, config.max_length, config.pad_to_max_length)
+    for part in ("validation", "test"):  # scored only: similar lengths batched together pad least
+        if part in encoded:
+            encoded[part] = shortest_first(encoded[part])
     extra = list(callbacks)
     if config.early_stopping_patience:
         extra.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
