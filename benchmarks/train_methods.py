@@ -11,8 +11,9 @@ would cost on the course's Azure GPU size at the project's list price (coursekit
 if it took as long as here. Every run is also logged to a temporary MLflow store and read back
 with `coursekit.train.runs`, as lesson 05 does.
 
-Times need two quiet cores: run it under the team's CPU lock (the load is recorded). About 8
-minutes on 2 cores at the default sizes (400 reviews, 3 epochs, 6 runs):
+Times need two quiet cores: run it under the team's CPU lock (the load is recorded). About 10
+minutes on 2 quiet cores at the default sizes (400 reviews, 3 epochs, 8 runs; measured 06:16-06:26
+on 2026-12-07):
 
     .venv/bin/python benchmarks/train_methods.py --output benchmarks/results
 """
