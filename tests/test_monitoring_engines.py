@@ -16,6 +16,7 @@ import pytest
 from coursekit.cli import main
 from coursekit.model_folder import INT8_NAME
 from coursekit.monitoring.reference import REFERENCE_NAME
+from coursekit.monitoring.served_scores import default_graph_fingerprint
 from coursekit.serving.local_server import free_port, start_server
 from coursekit.serving.score_model import OnnxSentimentClassifier
 from coursekit.serving.settings import DEFAULT_SETTINGS
@@ -51,6 +52,7 @@ def _monitor(served, out, *extra) -> dict:
 def test_the_reference_is_scored_by_the_graph_that_served(served, tmp_path, capsys):
     graph = OnnxSentimentClassifier(served["model"] / "onnx")  # what `serve` runs by default
     assert graph.model_file == INT8_NAME
+    assert default_graph_fingerprint(served["model"] / "onnx") == graph.fingerprint  # what `azure monitor` registers
     expected = [a["probabilities"]["POSITIVE"] for a in graph.predict(served["validation"])]
     pytorch = json.loads((served["model"] / REFERENCE_NAME).read_text())["data"]["p_positive"]
     assert not np.allclose(pytorch, expected, atol=1e-5)  # the engines differ: the point of the fix

@@ -30,14 +30,12 @@ def served_fingerprint(models: dict) -> str | None:
 
 def default_graph_fingerprint(export_dir) -> str | None:
     """The fingerprint of the graph an export serves by default (``export.json``'s ``serve``), or None."""
-    from ..model_folder import read_manifest
+    from ..serving.export_dir import model_file
     from ..serving.score_model import file_fingerprint
 
     try:
-        manifest = read_manifest(export_dir)
-        name = manifest["files"][manifest.get("serve", "fp32")]
-        return file_fingerprint(Path(export_dir) / name)
-    except (OSError, ValueError, KeyError):
+        return file_fingerprint(Path(export_dir) / model_file(export_dir, None)[0])
+    except (CoursekitError, OSError, ValueError):
         return None
 
 
@@ -113,8 +111,10 @@ def _score_with_graph(profile: dict, reference_path: Path, fingerprint: str, exp
     if found is None:
         return None
     export_dir, name = found
+    from ..model_folder import RUN_CARD_FILE
+
     model_dir = reference_path.parent if reference_path.name == REFERENCE_NAME else None
-    if model_dir is None or not (model_dir / "coursekit.json").is_file():
+    if model_dir is None or not (model_dir / RUN_CARD_FILE).is_file():
         raise MonitorError(f"{reference_path} is not in a model folder with a run card, so its validation "
                            "reviews cannot be rebuilt")
     validation = list(raw_splits_from_run_card(model_dir)["validation"]["text"])
