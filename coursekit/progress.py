@@ -136,10 +136,12 @@ class Heartbeat:
     """Calls ``tick()`` from a daemon thread several times per ``interval_s`` until :meth:`stop`;
     ``tick`` decides itself whether a line is due (so a fake clock can drive it in tests)."""
 
+    THREAD_NAME = "coursekit-heartbeat"
+
     def __init__(self, tick, interval_s: float):
         self.tick, self.interval_s = tick, interval_s
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True, name=self.THREAD_NAME)
 
     def start(self) -> "Heartbeat":
         self._thread.start()

@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from transformers import TrainerCallback
 from coursekit.labels import LABEL_NAMES
 from coursekit.metrics import classification_metrics, load_metrics
 from coursekit.profiles import get_profile
+from coursekit.progress import Heartbeat
 from coursekit.train import TrainConfig, build_trainer, last_checkpoint, prepare_splits, train_model
 from shop_slice import OPTIONS, SLICE
 
@@ -93,13 +96,19 @@ class StopAtStep(TrainerCallback):
             raise KeyboardInterrupt("simulated crash")
 
 
-def test_resume_continues_from_the_last_checkpoint(tmp_path, small_splits, six_steps, capsys):
+def test_resume_continues_from_the_last_checkpoint(tmp_path, small_splits, six_steps, capsys, monkeypatch):
     reference, _ = six_steps  # the same run, uninterrupted
     config = quick_config(tmp_path / "b", max_steps=6)
+    monkeypatch.setenv("COURSEKIT_PROGRESS_S", "0.05")  # progress lines every 50 ms while it trains
     trainer, _ = build_trainer(small_splits, config, callbacks=[StopAtStep(3)])
     with pytest.raises(KeyboardInterrupt):
-        trainer.train()
+        trainer.train()  # as a student's Ctrl-C in a notebook: on_train_end is never called
     assert last_checkpoint(config).endswith("checkpoint-2")
+    capsys.readouterr()
+    time.sleep(0.5)
+    # The progress lines stopped with the training (they once went on printing into later output).
+    assert "training: step" not in capsys.readouterr().out
+    assert not [t for t in threading.enumerate() if t.name == Heartbeat.THREAD_NAME and t.is_alive()]
     config.resume = True
     capsys.readouterr()
     resumed = train_model(small_splits, config)

@@ -67,6 +67,8 @@ class PipedProgress(TrainerCallback):
             return
         self.started = self.last = self.clock()
         self.step, self.max_steps = state.global_step, state.max_steps
+        if self._beat is not None:  # a training that ended without on_train_end
+            self._beat.stop()
         if self.thread:
             from ..progress import Heartbeat
 

@@ -116,6 +116,27 @@ def use_tidy_output(trainer, show_progress: bool) -> None:
     # In a terminal a bar; elsewhere (a pipe, a log, a notebook) a line at least every 30 s.
     trainer.add_callback(TidyProgressCallback() if show_progress else PipedProgress())
     trainer.add_callback(EvaluationPrinter())
+    _stop_heartbeats_when_train_returns(trainer)
+
+
+def _stop_heartbeats_when_train_returns(trainer) -> None:
+    """Make ``trainer.train`` end the progress lines' thread however training ends: an exception or
+    Ctrl-C skips ``on_train_end``, and the thread would go on printing into later output."""
+    import functools
+
+    train = trainer.train
+    if getattr(train, "stops_heartbeats", False):
+        return
+
+    @functools.wraps(train)
+    def train_then_stop_heartbeats(*args, **kwargs):
+        try:
+            return train(*args, **kwargs)
+        finally:
+            _stop_heartbeats(trainer)
+
+    train_then_stop_heartbeats.stops_heartbeats = True
+    trainer.train = train_then_stop_heartbeats
 
 
 def train_model(splits, config: TrainConfig, trainer=None) -> TrainResult:
@@ -210,14 +231,13 @@ def _fit(splits, config: TrainConfig, trainer=None):
         trainer.train(resume_from_checkpoint=resume_from)
     finally:
         sigterm.uninstall()
-        _stop_heartbeats(trainer)
     if sigterm.received:
         raise Preempted(f"stopped on SIGTERM; checkpoint saved under {config.checkpoint_dir}; rerun with --resume")
     return trainer, encoded, runtime.total
 
 
 def _stop_heartbeats(trainer) -> None:
-    """End the progress lines' thread also when training raised (on_train_end is not called then)."""
+    """End the progress lines' thread of every :class:`PipedProgress` on ``trainer``."""
     from .callbacks import PipedProgress
 
     for callback in getattr(getattr(trainer, "callback_handler", None), "callbacks", []):
