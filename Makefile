@@ -5,7 +5,7 @@
 # conda files are generated from it.
 #   make lock          - re-resolve lock/ after editing pyproject.toml (the other pins stay) and regenerate the files
 #   make upgrade       - the same with every package at the newest version pyproject.toml allows
-#   make test-pythons  - the unit tests on Python 3.12 (lock/cuda.txt, a venv under .venvs/; CI tests 3.11)
+#   make test-pythons  - the unit tests on Python 3.10 and 3.12 (lock/cuda.txt, a venv each under .venvs/; CI tests 3.11)
 #   make test-oldest   - the unit tests with every dependency at its floor in pyproject.toml
 #   make test-latest   - the unit tests with the newest versions pyproject.toml allows (before each term)
 PYTHON ?= python3
@@ -40,7 +40,7 @@ help:
 	@echo "make notebooks-full - the notebooks on the full tier against a local stand-in of the Hub"
 	@echo "make lock   - re-resolve lock/ after a change to pyproject.toml; regenerate environment.yml and the Azure conda file"
 	@echo "make upgrade - make lock with every dependency at the newest version pyproject.toml allows"
-	@echo "make test-pythons - the unit tests on Python 3.12 (make test: 3.11)"
+	@echo "make test-pythons - the unit tests on Python 3.10 and 3.12 (make test: 3.11)"
 	@echo "make test-oldest - the unit tests with every dependency at its floor"
 	@echo "make test-latest - the unit tests with the newest versions pyproject.toml allows (before each term)"
 
@@ -126,7 +126,7 @@ $(UV):
 	$(VENVS)/tools/bin/pip install --quiet "uv==$(UV_VERSION)" packaging
 
 lock: $(UV)
-	$(UV_COMPILE) pyproject.toml --extra all --universal --python-version 3.11 -c lock/torch-cuda.in -o $(LOCK_CUDA)
+	$(UV_COMPILE) pyproject.toml --extra all --universal --python-version 3.10 -c lock/torch-cuda.in -o $(LOCK_CUDA)
 	$(UV_COMPILE) pyproject.toml --extra all $(LINUX_311) -c lock/torch-cpu.in -c $(LOCK_CUDA) \
 	  --find-links $(TORCH_CPU_LINKS) -o $(LOCK_CPU)
 	$(UV_COMPILE) lock/endpoint.in $(LINUX_311) -c $(LOCK_CUDA) -o $(LOCK_ENDPOINT)
@@ -139,7 +139,7 @@ upgrade:
 # ---- The unit tests in venvs of their own (under $(VENVS)/); the browser test and the tests that
 # compare installed versions with the lock (marker `locked`) stay with make test ----------------------
 UNIT = -m pytest tests -m "not browser and not locked" -p no:cacheprovider -q $(PYTEST_ARGS)
-PYTHONS ?= 3.12
+PYTHONS ?= 3.10 3.12
 
 # One venv per Python from lock/cuda.txt (PyPI has torch's CUDA build only for Linux: ~3 GB each).
 # The interpreter: python3.12 on PATH, or name it: make test-pythons PYTHON_3.12=/path/to/python3.12

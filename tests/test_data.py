@@ -6,7 +6,10 @@ import fnmatch
 import hashlib
 import io
 import json
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest's own TOML reader
+    import tomli as tomllib
 from collections import Counter
 from pathlib import Path
 

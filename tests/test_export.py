@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import onnx
+import onnxruntime as ort
 import pytest
 
 import deploy_support
@@ -76,6 +77,27 @@ def _op_counts(path):
     return Counter(n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node)
 
 
+def _weight_products(path) -> list[str]:
+    """The names of the graph's MatMul nodes that multiply by a weight (the products int8 quantizes);
+    an unfused attention's two products of activations are left out."""
+    graph = onnx.load(str(path), load_external_data=False).graph
+    weights = {init.name for init in graph.initializer}
+    return [n.name for n in graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
+
+
+# ONNX Runtime 1.32 and later fuse Transformers 5's attention; Python 3.10's newest, 1.23, does not (it fuses
+# the layer norms and GELU only, and the export says why: coursekit.export.graph.unfused_attention_note).
+ORT_FUSES_ATTENTION = tuple(int(p) for p in ort.__version__.split(".")[:2]) >= (1, 32)
+UNFUSED_NOTE = "does not recognise Transformers 5's attention mask"
+
+
+def _expected_fusions(layers: int) -> dict[str, int]:
+    if ORT_FUSES_ATTENTION:
+        return {"EmbedLayerNormalization": 1, "Attention": layers, "SkipLayerNormalization": 2 * layers,
+                "BiasGelu": layers}
+    return {"SkipLayerNormalization": 2 * layers, "BiasGelu": layers}
+
+
 def test_export_writes_one_self_contained_graph_with_dynamic_axes(exported):
     assert sorted(p.name for p in exported.iterdir()) == sorted(
         [FP32_NAME, INT8_NAME, MANIFEST_NAME, "tokenizer.json", "tokenizer_config.json"])
@@ -89,15 +111,20 @@ def test_export_writes_one_self_contained_graph_with_dynamic_axes(exported):
 
 def test_bert_graph_is_fused_and_int8_keeps_the_fusions(exported):
     manifest = read_manifest(exported)
-    fused = {"EmbedLayerNormalization": 1, "Attention": 6, "SkipLayerNormalization": 12, "BiasGelu": 6}
-    assert manifest["fusion"]["applied"] is True and manifest["fusion"]["ops"] == fused
+    assert manifest["fusion"]["applied"] is True and manifest["fusion"]["ops"] == _expected_fusions(6)
     fp32, int8 = _op_counts(exported / FP32_NAME), _op_counts(exported / INT8_NAME)
-    assert fp32["Attention"] == 6 and fp32["Softmax"] == 0  # no unfused attention left
-    # optimized first, quantized second: attention and embedding run as integer kernels
-    assert int8["QAttention"] == 6 and int8["QEmbedLayerNormalization"] == 1 and int8["Attention"] == 0
     assert manifest["quantization"]["kept_fp32"] == []  # by default every product is quantized
-    assert int8["MatMul"] == 0 and int8["MatMulInteger"] == fp32["MatMul"] + fp32["Gemm"]
-    assert manifest["quantization"]["ops"]["QAttention"] == 6
+    assert _weight_products(exported / INT8_NAME) == []
+    assert int8["MatMulInteger"] == len(_weight_products(exported / FP32_NAME)) + fp32["Gemm"]
+    if ORT_FUSES_ATTENTION:
+        assert fp32["Attention"] == 6 and fp32["Softmax"] == 0  # no unfused attention left
+        # optimized first, quantized second: attention and embedding run as integer kernels
+        assert int8["QAttention"] == 6 and int8["QEmbedLayerNormalization"] == 1 and int8["Attention"] == 0
+        assert int8["MatMul"] == 0 and manifest["quantization"]["ops"]["QAttention"] == 6
+        assert "note" not in manifest["fusion"]
+    else:  # unfused attention: its two products of activations per layer stay fp32 MatMuls
+        assert fp32["Softmax"] == 6 and int8["QAttention"] == 0 and int8["MatMul"] == 12
+        assert UNFUSED_NOTE in manifest["fusion"]["note"] and ort.__version__ in manifest["fusion"]["note"]
 
 
 def test_manifest_describes_the_export(exported):
@@ -138,11 +165,10 @@ def test_distilbert_exports_two_inputs_with_the_same_fusions(distilbert_export, 
     assert list(inputs) == ["input_ids", "attention_mask"]  # no token_type_ids in DistilBERT
     manifest = read_manifest(distilbert_export)
     assert manifest["inputs"] == ["input_ids", "attention_mask"] and manifest["model_type"] == "distilbert"
-    assert manifest["fusion"]["ops"] == {"EmbedLayerNormalization": 1, "Attention": 2,
-                                         "SkipLayerNormalization": 4, "BiasGelu": 2}
+    assert manifest["fusion"]["ops"] == _expected_fusions(2)
     assert manifest["max_length"] == 48 and manifest["export_check"]["max_abs_logit_diff"] < 1e-4
     int8 = _op_counts(distilbert_export / INT8_NAME)
-    assert int8["QAttention"] == 2 and int8["MatMul"] == 0
+    assert int8["QAttention"] == (2 if ORT_FUSES_ATTENTION else 0) and _weight_products(distilbert_export / INT8_NAME) == []
 
 
 def test_distilbert_export_is_served_by_the_scoring_script(distilbert_export, distilbert_dir):
@@ -178,7 +204,8 @@ def test_parity_report_on_real_reviews(report):
             timing = report["latency_ms"][name][batch]
             assert timing["runs"] == 3 and 0 < timing["min_ms"] <= timing["p50_ms"] <= timing["p90_ms"]
     assert set(report["speedup_vs_pytorch"]) == {"onnx_fp32", "onnx_int8"}
-    assert report["fusion"]["int8"]["QAttention"] == 6
+    assert report["fusion"]["int8"].get("QAttention") == (6 if ORT_FUSES_ATTENTION else None)
+    assert (UNFUSED_NOTE in report["fusion"].get("note", "")) is not ORT_FUSES_ATTENTION
     assert "uptime" in report["machine"]["before"] or report["machine"]["before"]["load_average_1m"] is None
     assert isinstance(report["contention"], list)  # the signs of a busy machine (tests/test_export_contention.py)
     json.dumps(report)  # serialisable as parity.json
@@ -188,7 +215,8 @@ def test_parity_table_names_every_engine_and_explains_the_timing(report):
     table = format_parity_table(report)
     flat = " ".join(table.split())  # the explanation is wrapped
     for label in ("PyTorch eager", "ONNX Runtime fp32", "ONNX Runtime int8", "b1 p50 ms", "b4 speedup",
-                  "spinning off", "fused operators (int8): ", "QAttention 6", "busy-wait for the next run", "second thread"):
+                  "spinning off", "fused operators (int8): ", "QAttention 6" if ORT_FUSES_ATTENTION else UNFUSED_NOTE,
+                  "busy-wait for the next run", "second thread"):
         assert label in flat, label
     assert "40 texts from shop reviews" in table and "in one process" in table
 
@@ -336,7 +364,7 @@ def test_cli_exports_distilbert_with_progress_and_parity(tmp_path, distilbert_di
     assert rc == 0
     assert "ONNX Runtime fp32" in captured.out and "ONNX Runtime int8" in captured.out
     assert "inputs: input_ids, attention_mask (dynamic batch and sequence axes)" in captured.out
-    assert "Attention 2" in captured.out
+    assert ("Attention 2" if ORT_FUSES_ATTENTION else UNFUSED_NOTE) in captured.out
     # not a terminal: one numbered line per step on stderr, each step announced
     steps = [line for line in captured.err.splitlines() if line.endswith("...")]
     assert [s.split("] ", 1)[1] for s in steps] == [
@@ -427,8 +455,7 @@ def test_export_with_an_outlier_ratio_keeps_those_products_fp32(distilbert_dir, 
     kept = quantization["kept_fp32"]
     assert quantization["outlier_ratio"] == 1.5 and kept
     assert all(quantization["input_peak_ratios"][n] > 1.5 for n in kept)
-    graph = onnx.load(str(out / INT8_NAME), load_external_data=False).graph
-    assert sorted(n.name for n in graph.node if n.op_type == "MatMul") == sorted(kept)
+    assert sorted(_weight_products(out / INT8_NAME)) == sorted(kept)
 
 
 def test_int8_copy_leaves_the_chosen_products_in_fp32(exported, tmp_path):
@@ -438,7 +465,8 @@ def test_int8_copy_leaves_the_chosen_products_in_fp32(exported, tmp_path):
     result = quantize_int8(exported / FP32_NAME, tmp_path / "int8.onnx", keep_fp32=[node])
     graph = onnx.load(str(tmp_path / "int8.onnx"), load_external_data=False).graph
     assert [n.op_type for n in graph.node if n.name == node] == ["MatMul"]
-    assert result["kept_fp32"] == [node] and result["ops"]["MatMul"] == 1
+    assert result["kept_fp32"] == [node] and _weight_products(tmp_path / "int8.onnx") == [node]
+    assert result["ops"]["MatMul"] == 1 + (0 if ORT_FUSES_ATTENTION else 12)  # + unfused attention's products
 
 
 def test_onnx_names_of_linear_layers():

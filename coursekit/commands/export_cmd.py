@@ -189,6 +189,8 @@ def _print_export(args, output: Path, result, settings_from: str) -> None:
     print(f"  inputs: {', '.join(manifest['inputs'])} (dynamic batch and sequence axes)")
     ops = ", ".join(f"{op} {n}" for op, n in fusion["ops"].items())
     print(f"  ONNX Runtime fusions: {ops if fusion['applied'] else 'not applied'}")
+    if fusion.get("note"):
+        print(f"  {fusion['note']}")
     quantization = manifest.get("quantization")
     if quantization and quantization.get("outlier_ratio", 0):
         kept, ratio = quantization.get("kept_fp32", []), quantization["outlier_ratio"]

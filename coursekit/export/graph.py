@@ -20,6 +20,7 @@ import collections
 import contextlib
 import io
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -82,6 +83,24 @@ def fuse_for_onnxruntime(src: Path, dst: Path, *, num_heads: int, hidden_size: i
                                opt_level=0, optimization_options=options, use_gpu=False)
     optimized.save_model_to_file(str(dst))
     return fused_op_counts(dst)
+
+
+# The first ONNX Runtime whose BERT optimizer recognises Transformers 5's attention mask (it needs Python 3.11).
+ATTENTION_FUSION_ORT = (1, 32)
+
+
+def unfused_attention_note(ops: dict[str, int]) -> str | None:
+    """Why a fused graph holds no ``Attention``, when the installed ONNX Runtime is too old to fuse it
+    (Python 3.10's newest is 1.23); None when attention is fused or the reason is something else."""
+    import onnxruntime
+
+    version = tuple(int(part) for part in re.findall(r"\d+", onnxruntime.__version__)[:2])
+    if "Attention" in ops or version >= ATTENTION_FUSION_ORT:
+        return None
+    wanted = ".".join(map(str, ATTENTION_FUSION_ORT))
+    return (f"ONNX Runtime {onnxruntime.__version__} does not recognise Transformers 5's attention mask: attention "
+            f"runs unfused (the same answers, slower; no QAttention in the int8 copy). ONNX Runtime {wanted} "
+            "or later, on Python 3.11 or later, fuses it")
 
 
 def fused_op_counts(path: Path, names: tuple[str, ...] = FUSED_OPS) -> dict[str, int]:

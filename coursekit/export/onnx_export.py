@@ -26,7 +26,8 @@ from pathlib import Path
 from ..errors import ExportError
 from ..model_folder import FOREIGN_MAX_LENGTH, SOURCE_KEY, ModelFolder, copy_model_card
 from ..progress import NoProgress
-from .graph import DEFAULT_OPSET, FP32_TOLERANCE, fuse_for_onnxruntime, logit_difference, quiet_exporter, torch_to_onnx
+from .graph import (DEFAULT_OPSET, FP32_TOLERANCE, fuse_for_onnxruntime, logit_difference, quiet_exporter,
+                    torch_to_onnx, unfused_attention_note)
 from .manifest import FP32_NAME, INT8_NAME, build_manifest, publish
 from .source import SAMPLE_TEXTS, check_model_dir, load_source
 
@@ -177,6 +178,9 @@ def _fuse_or_keep(source, raw: Path, fp32: Path, batch: dict, reference, fuse: b
         fusion["max_abs_logit_diff"] = diff
         if diff <= FP32_TOLERANCE:
             fusion["applied"] = True
+            note = unfused_attention_note(fusion["ops"])
+            if note:
+                fusion["note"] = note
             os.replace(fused, fp32)
             return fusion
         fusion["rejected"] = f"fused graph differs from PyTorch by {diff:.2e} > {FP32_TOLERANCE:.0e}"

@@ -57,6 +57,8 @@ def _footer(report: dict) -> list[str]:
     for kind in ("fp32", "int8"):
         if fusion.get(kind):
             lines.append(f"fused operators ({kind}): " + ", ".join(f"{op} {n}" for op, n in fusion[kind].items()))
+    if fusion.get("note"):
+        lines.append(fusion["note"])
     machine = report.get("machine", {})
     before, after = machine.get("before", {}), machine.get("after", {})
     if report["batch_sizes"] and before.get("load_average_1m") is not None:  # what the timings were taken under

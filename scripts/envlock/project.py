@@ -8,12 +8,15 @@ from packaging.requirements import Requirement
 
 from .lockfile import ROOT, Pin, canonical
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 PYPROJECT = ROOT / "pyproject.toml"
 # The Pythons the CUDA lock covers (requires-python) and the one the CPU lock is for; the
 # patch level 0 stands for every patch release (uv's --python-version 3.11 means 3.11.0).
-PYTHONS = ("3.11", "3.12")
+PYTHONS = ("3.10", "3.11", "3.12")
 CPU_PYTHON = "3.11"
 
 
