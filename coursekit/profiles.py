@@ -43,10 +43,11 @@ sample_reviews_path = shop_reviews_path  # the former name, for callers written 
 
 # The offline tier's seeded, stratified sample of the shop's usable reviews (--max-samples 0: all 19,814).
 # 1,500 reviews (1,200 to train) at the assignment's settings: lesson 02 trains in under 5 minutes on 2
-# quiet cores (265 s: benchmarks/results/offline_times.json); the reviews outside the sample stay
+# quiet cores (259 s: benchmarks/results/offline_times.json); the reviews outside the sample stay
 # unseen by training and make the large held-out set lessons 02 and 03 score.
 OFFLINE_SAMPLE = 1500
-# `coursekit demo`: a look in 2-3 minutes (158 s on 2 quiet cores, same JSON). The assignment's lr 2e-5 needs a few hundred optimizer steps on this
+# `coursekit demo`: a look in about 2 minutes (118 s on 2 quiet cores, same JSON).
+# The assignment's lr 2e-5 needs a few hundred optimizer steps on this
 # data before the model predicts a single NEGATIVE (measured on 480 training reviews: none after 3 epochs,
 # whatever the batch size); the course's small-data settings (lesson 02, section 10) learn from a few
 # hundred reviews in 5 epochs.
